@@ -1,0 +1,321 @@
+"""Peewee schema of lingong and read-only query helpers.
+
+Money is integer fen everywhere. Times are naive UTC datetimes. Ledger rows (LedgerTxn, Posting) are
+append-only: nothing in this project updates or deletes them.
+"""
+
+import datetime as dt
+
+from peewee import BigIntegerField
+from peewee import BooleanField
+from peewee import CharField
+from peewee import DatabaseProxy
+from peewee import DateField
+from peewee import DateTimeField
+from peewee import ForeignKeyField
+from peewee import IntegerField
+from peewee import Model
+from peewee import SqliteDatabase
+from peewee import TextField
+from peewee import fn
+
+db = DatabaseProxy()
+
+
+def utcnow():
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def transaction():
+    """A write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE).
+
+    A deferred SQLite transaction that reads, then writes, fails with "database is locked" under
+    contention instead of waiting; IMMEDIATE makes writers queue on the busy timeout.
+    """
+    if isinstance(db.obj, SqliteDatabase):
+        return db.atomic("IMMEDIATE")
+    return db.atomic()
+
+
+def is_sqlite():
+    return isinstance(db.obj, SqliteDatabase)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+# --- Organisation -------------------------------------------------------------------------------
+
+
+class Station(BaseModel):
+    """The county market (kind 'market') or a village station (kind 'village') under it."""
+
+    name = CharField(max_length=100, unique=True)
+    kind = CharField(max_length=16, default="village")
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    address = CharField(max_length=200, default="")
+    counsellor_name = CharField(max_length=50, default="")
+    counsellor_phone = CharField(max_length=32, default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Enterprise(BaseModel):
+    name = CharField(max_length=100, unique=True)
+    industry = CharField(max_length=50, default="")
+    contact_name = CharField(max_length=50, default="")
+    contact_phone = CharField(max_length=32, default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Job(BaseModel):
+    """A piece-work job an enterprise supplies at a station. `taken` is guarded by a conditional UPDATE."""
+
+    enterprise = ForeignKeyField(Enterprise, backref="jobs", on_delete="RESTRICT")
+    station = ForeignKeyField(Station, backref="jobs", on_delete="RESTRICT")
+    title = CharField(max_length=100)
+    process = CharField(max_length=200, default="")
+    unit_price_fen = IntegerField()
+    total_pieces = IntegerField()
+    taken = IntegerField(default=0)
+    per_worker_cap = IntegerField(default=0)  # 0 = no cap
+    quality_standard = TextField(default="")
+    opens_at = DateTimeField(null=True)
+    closes_at = DateTimeField(null=True)
+    status = CharField(max_length=16, default="open", index=True)  # open | closed
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    @property
+    def remaining(self):
+        return self.total_pieces - self.taken
+
+    @classmethod
+    def open_at(cls, station_ids, now):
+        return (
+            cls.select()
+            .where(
+                (cls.status == "open")
+                & (cls.station.in_(station_ids))
+                & (cls.taken < cls.total_pieces)
+                & ((cls.opens_at.is_null()) | (cls.opens_at <= now))
+                & ((cls.closes_at.is_null()) | (cls.closes_at > now))
+            )
+            .order_by(cls.id)
+        )
+
+
+class JobMaterial(BaseModel):
+    """Bill of materials: `per_piece` units per finished piece, `loss_permille` allowed loss (损耗)."""
+
+    job = ForeignKeyField(Job, backref="materials", on_delete="CASCADE")
+    name = CharField(max_length=100)
+    unit = CharField(max_length=16, default="个")
+    per_piece = IntegerField(default=1)
+    loss_permille = IntegerField(default=0)
+
+
+# --- People -------------------------------------------------------------------------------------
+
+
+class Worker(BaseModel):
+    mp_openid = CharField(max_length=64, unique=True)
+    oa_openid = CharField(max_length=64, unique=True, null=True)
+    unionid = CharField(max_length=64, unique=True, null=True)
+    session_key = CharField(max_length=128, default="")  # never leaves the server
+    name = CharField(max_length=50, default="")
+    real_name = CharField(max_length=50, default="")  # for payouts from 2,000 yuan
+    phone = CharField(max_length=32, default="", index=True)
+    home_station = ForeignKeyField(Station, null=True, backref="workers", on_delete="SET NULL")
+    oa_subscribed = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)
+
+
+class Staff(BaseModel):
+    """Market staff: role admin (whole county), station (own station), counsellor."""
+
+    username = CharField(max_length=50, unique=True)
+    password_hash = CharField(max_length=256)
+    name = CharField(max_length=50, default="")
+    role = CharField(max_length=16)
+    station = ForeignKeyField(Station, null=True, backref="staff", on_delete="RESTRICT")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class AuthToken(BaseModel):
+    """Opaque bearer token, stored as its SHA-256. Exactly one of worker / staff is set."""
+
+    token_hash = CharField(max_length=64, unique=True)
+    worker = ForeignKeyField(Worker, null=True, backref="tokens", on_delete="CASCADE")
+    staff = ForeignKeyField(Staff, null=True, backref="tokens", on_delete="CASCADE")
+    expires_at = DateTimeField()
+    created_at = DateTimeField(default=utcnow)
+
+
+# --- Work ---------------------------------------------------------------------------------------
+
+
+class Order(BaseModel):
+    """A worker's order (接单) for N pieces of a job; the rate is locked when the order is taken."""
+
+    job = ForeignKeyField(Job, backref="orders", on_delete="RESTRICT")
+    worker = ForeignKeyField(Worker, backref="orders", on_delete="RESTRICT")
+    quantity = IntegerField()
+    rate_fen = IntegerField()
+    reported = IntegerField(default=0)
+    accepted = IntegerField(default=0)
+    rejected = IntegerField(default=0)
+    reworked = IntegerField(default=0)
+    status = CharField(max_length=16, default="open", index=True)  # open | done | cancelled
+    request_id = CharField(max_length=64)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("worker", "request_id"), True),)
+
+    @property
+    def awaiting_inspection(self):
+        return self.reported - self.accepted - self.rejected - self.reworked
+
+    @property
+    def reportable(self):
+        """Pieces the worker may still report: ordered minus reported, plus what came back for rework."""
+        return self.quantity - self.reported + self.reworked
+
+
+class MaterialMovement(BaseModel):
+    """Materials issued to (kind 'issue') or returned from (kind 'return') a worker's order."""
+
+    order = ForeignKeyField(Order, backref="movements", on_delete="RESTRICT")
+    material = ForeignKeyField(JobMaterial, backref="movements", on_delete="RESTRICT")
+    kind = CharField(max_length=8)
+    quantity = IntegerField()
+    staff = ForeignKeyField(Staff, backref="movements", on_delete="RESTRICT")
+    request_id = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
+class PieceReport(BaseModel):
+    """The worker's own count of finished pieces; idempotent on (worker, request_id)."""
+
+    order = ForeignKeyField(Order, backref="reports", on_delete="RESTRICT")
+    worker = ForeignKeyField(Worker, backref="reports", on_delete="RESTRICT")
+    quantity = IntegerField()
+    request_id = CharField(max_length=64)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("worker", "request_id"), True),)
+
+
+class Inspection(BaseModel):
+    """QC of returned pieces. A correction is a new row with `corrects` set and negative counts."""
+
+    order = ForeignKeyField(Order, backref="inspections", on_delete="RESTRICT")
+    worker = ForeignKeyField(Worker, backref="inspections", on_delete="RESTRICT")
+    accepted = IntegerField(default=0)
+    rejected = IntegerField(default=0)
+    rework = IntegerField(default=0)
+    rate_fen = IntegerField()
+    amount_fen = IntegerField()
+    inspector = ForeignKeyField(Staff, backref="inspections", on_delete="RESTRICT")
+    corrects = ForeignKeyField("self", null=True, backref="corrections", on_delete="RESTRICT")
+    note = CharField(max_length=200, default="")
+    request_id = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
+# --- Ledger -------------------------------------------------------------------------------------
+
+
+class Account(BaseModel):
+    """A ledger account. Codes: worker:<id>:payable, worker:<id>:inflight, enterprise:<id>:labour, ..."""
+
+    code = CharField(max_length=64, unique=True)
+    kind = CharField(max_length=32)
+    worker = ForeignKeyField(Worker, null=True, backref="accounts", on_delete="RESTRICT")
+    enterprise = ForeignKeyField(Enterprise, null=True, backref="accounts", on_delete="RESTRICT")
+    station = ForeignKeyField(Station, null=True, backref="accounts", on_delete="RESTRICT")
+
+
+class LedgerTxn(BaseModel):
+    """One balanced ledger transaction. `key` makes posting it idempotent."""
+
+    key = CharField(max_length=96, unique=True)
+    kind = CharField(max_length=32)
+    memo = CharField(max_length=200, default="")
+    business_date = DateField(index=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Posting(BaseModel):
+    """One leg of a transaction: signed fen, debit positive, credit negative."""
+
+    txn = ForeignKeyField(LedgerTxn, backref="postings", on_delete="RESTRICT")
+    account = ForeignKeyField(Account, backref="postings", on_delete="RESTRICT")
+    amount_fen = BigIntegerField()
+    inspection = ForeignKeyField(Inspection, null=True, backref="postings", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+    @classmethod
+    def balance_of(cls, account_ids):
+        """Sum of postings per account id (missing accounts are 0)."""
+        if not account_ids:
+            return {}
+        rows = (
+            cls.select(cls.account, fn.COALESCE(fn.SUM(cls.amount_fen), 0).alias("total"))
+            .where(cls.account.in_(list(account_ids)))
+            .group_by(cls.account)
+            .tuples()
+        )
+        totals = {account_id: 0 for account_id in account_ids}
+        totals.update({account_id: int(total) for account_id, total in rows})
+        return totals
+
+
+# --- Operations ---------------------------------------------------------------------------------
+
+
+class AuditLog(BaseModel):
+    """Every staff action: who did what to which object, when."""
+
+    staff = ForeignKeyField(Staff, null=True, backref="audit", on_delete="RESTRICT")
+    action = CharField(max_length=64, index=True)
+    object_type = CharField(max_length=32, default="")
+    object_id = CharField(max_length=64, default="")
+    station = ForeignKeyField(Station, null=True, on_delete="RESTRICT")
+    detail = TextField(default="")
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
+class KeyValue(BaseModel):
+    """Small shared state for every process (WeChat tokens, counters) when Redis is not configured."""
+
+    key = CharField(max_length=128, primary_key=True)
+    value = TextField()
+    expires_at = DateTimeField(null=True)
+
+
+ALL_MODELS = [
+    Station,
+    Enterprise,
+    Job,
+    JobMaterial,
+    Worker,
+    Staff,
+    AuthToken,
+    Order,
+    MaterialMovement,
+    PieceReport,
+    Inspection,
+    Account,
+    LedgerTxn,
+    Posting,
+    AuditLog,
+    KeyValue,
+]

@@ -1,0 +1,1 @@
+"""Everything that speaks WeChat: clients and token store, callback crypto, commands, the sandbox."""

@@ -1,0 +1,108 @@
+"""The sandbox's own state, kept in the service's database so every gunicorn worker sees the same WeChat.
+
+Tables are prefixed `sandbox_`; they are created by `init-db` and never touched by the business code.
+"""
+
+import json
+
+from peewee import CharField
+from peewee import DateTimeField
+from peewee import IntegerField
+from peewee import TextField
+
+from models import BaseModel
+from models import utcnow
+
+
+class SandboxState(BaseModel):
+    """Key/value state: current access tokens, used single-use codes, settings."""
+
+    key = CharField(max_length=160, primary_key=True)
+    value = TextField()
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "sandbox_state"
+
+
+class SandboxRecord(BaseModel):
+    """What WeChat 'received' from us (messages sent, menus created, calls made), for developers and tests."""
+
+    kind = CharField(max_length=32, index=True)
+    target = CharField(max_length=128, default="", index=True)
+    payload = TextField(default="{}")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "sandbox_record"
+
+    @property
+    def data(self):
+        return json.loads(self.payload)
+
+
+class SandboxFault(BaseModel):
+    """A fault to inject: `name` is an API path or a fault kind, `remaining` how many calls it hits (-1: all)."""
+
+    name = CharField(max_length=128, index=True)
+    errcode = IntegerField(default=0)
+    status = IntegerField(default=200)
+    delay_ms = IntegerField(default=0)
+    remaining = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "sandbox_fault"
+
+
+SANDBOX_MODELS = [SandboxState, SandboxRecord, SandboxFault]
+
+
+def get_state(key, default=None):
+    row = SandboxState.get_or_none(SandboxState.key == key)
+    return json.loads(row.value) if row else default
+
+
+def set_state(key, value):
+    (
+        SandboxState.insert(key=key, value=json.dumps(value), updated_at=utcnow())
+        .on_conflict(conflict_target=[SandboxState.key], preserve=[SandboxState.value, SandboxState.updated_at])
+        .execute()
+    )
+
+
+def record(kind, target="", payload=None):
+    return SandboxRecord.create(kind=kind, target=target, payload=json.dumps(payload or {}, ensure_ascii=False))
+
+
+def records(kind, target=None):
+    query = SandboxRecord.select().where(SandboxRecord.kind == kind)
+    if target is not None:
+        query = query.where(SandboxRecord.target == target)
+    return list(query.order_by(SandboxRecord.id))
+
+
+def add_fault(name, errcode=0, status=200, delay_ms=0, remaining=1):
+    return SandboxFault.create(name=name, errcode=errcode, status=status, delay_ms=delay_ms, remaining=remaining)
+
+
+def clear_faults(name=None):
+    query = SandboxFault.delete()
+    if name is not None:
+        query = query.where(SandboxFault.name == name)
+    query.execute()
+
+
+def take_fault(name):
+    """The next fault planned for `name`, consuming one use; None when there is none."""
+    fault = (
+        SandboxFault.select()
+        .where((SandboxFault.name == name) & (SandboxFault.remaining != 0))
+        .order_by(SandboxFault.id)
+        .first()
+    )
+    if fault is None:
+        return None
+    if fault.remaining > 0:
+        SandboxFault.update(remaining=SandboxFault.remaining - 1).where(SandboxFault.id == fault.id).execute()
+    return fault
