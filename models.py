@@ -301,6 +301,52 @@ class KeyValue(BaseModel):
     expires_at = DateTimeField(null=True)
 
 
+# --- Official account and notices (issue 3) ------------------------------------------------------
+
+
+class Notice(BaseModel):
+    """Outbox of notices to a worker inside WeChat: written in the business transaction, delivered after commit.
+
+    status: pending | sent | failed (permanent error) | skipped (no channel: unsubscribed, no consent).
+    """
+
+    worker = ForeignKeyField(Worker, backref="notices", on_delete="CASCADE")
+    kind = CharField(max_length=32)
+    payload = TextField(default="{}")
+    dedup_key = CharField(max_length=128, unique=True)
+    status = CharField(max_length=16, default="pending", index=True)
+    channel = CharField(max_length=8, default="")  # oa | mp
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(default=utcnow, index=True)
+    last_error = CharField(max_length=200, default="")
+    msgid = CharField(max_length=64, null=True, index=True)
+    delivery_status = CharField(max_length=64, default="")  # from TEMPLATESENDJOBFINISH / subscribe_msg_sent_event
+    created_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+
+
+class SubscribeConsent(BaseModel):
+    """Mini-program subscribe-message consents of one openid for one template: `remaining` one-time sends."""
+
+    mp_openid = CharField(max_length=64)
+    template_id = CharField(max_length=128)
+    status = CharField(max_length=16, default="accept")  # accept | reject | ban
+    remaining = IntegerField(default=0)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("mp_openid", "template_id"), True),)
+
+
+class CheckIn(BaseModel):
+    """A worker's arrival at a station, from scanning the station's QR code in the official account."""
+
+    worker = ForeignKeyField(Worker, backref="checkins", on_delete="CASCADE")
+    station = ForeignKeyField(Station, backref="checkins", on_delete="CASCADE")
+    source = CharField(max_length=16, default="oa_scan")
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
 ALL_MODELS = [
     Station,
     Enterprise,
@@ -318,4 +364,7 @@ ALL_MODELS = [
     Posting,
     AuditLog,
     KeyValue,
+    Notice,
+    SubscribeConsent,
+    CheckIn,
 ]
