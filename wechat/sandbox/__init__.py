@@ -7,8 +7,9 @@ Each area of WeChat is a blueprint of its own; `BLUEPRINTS` lists them.
 from flask import Flask
 
 from wechat.sandbox import core
+from wechat.sandbox import pay
 
-BLUEPRINTS = [core.bp]
+BLUEPRINTS = [core.bp, pay.bp]
 
 
 def create_sandbox_app(apps, extra_config=None):

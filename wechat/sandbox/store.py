@@ -55,7 +55,48 @@ class SandboxFault(BaseModel):
         table_name = "sandbox_fault"
 
 
-SANDBOX_MODELS = [SandboxState, SandboxRecord, SandboxFault]
+class SandboxPayBill(BaseModel):
+    """A WeChat Pay transfer bill (商家转账) as the sandbox holds it; see wechat/sandbox/pay_bills.py."""
+
+    out_bill_no = CharField(max_length=32, unique=True)
+    transfer_bill_no = CharField(max_length=64, unique=True)
+    mchid = CharField(max_length=32)
+    appid = CharField(max_length=32)
+    openid = CharField(max_length=64, index=True)
+    amount = IntegerField()
+    remark = CharField(max_length=64, default="")
+    user_name = CharField(max_length=64, default="")
+    notify_url = CharField(max_length=255, default="")
+    params_digest = CharField(max_length=64)
+    state = CharField(max_length=24, index=True)
+    fail_reason = CharField(max_length=64, default="")
+    package_info = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    finished_at = DateTimeField(null=True, index=True)
+
+    class Meta:
+        table_name = "sandbox_pay_bill"
+
+
+class SandboxPayNotify(BaseModel):
+    """A result notify the sandbox owes the merchant, retried on WeChat's schedule until acknowledged."""
+
+    notify_id = CharField(max_length=64, unique=True)
+    out_bill_no = CharField(max_length=32, index=True)
+    url = CharField(max_length=255, default="")
+    resource = TextField()
+    create_time = CharField(max_length=32)
+    attempts = IntegerField(default=0)
+    next_at = DateTimeField(default=utcnow, index=True)
+    delivered_at = DateTimeField(null=True)
+    last_status = IntegerField(default=0)
+
+    class Meta:
+        table_name = "sandbox_pay_notify"
+
+
+SANDBOX_MODELS = [SandboxState, SandboxRecord, SandboxFault, SandboxPayBill, SandboxPayNotify]
 
 
 def get_state(key, default=None):
