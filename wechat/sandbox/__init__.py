@@ -7,9 +7,10 @@ Each area of WeChat is a blueprint of its own; `BLUEPRINTS` lists them.
 from flask import Flask
 
 from wechat.sandbox import core
+from wechat.sandbox import oa
 from wechat.sandbox import pay
 
-BLUEPRINTS = [core.bp, pay.bp]
+BLUEPRINTS = [core.bp, pay.bp, oa.bp]
 
 
 def create_sandbox_app(apps, extra_config=None):
