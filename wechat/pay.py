@@ -5,24 +5,25 @@ Session (in sandbox mode one with the in-process WSGI adapter mounted) and turns
 and HTTP answers into PayAmbiguous (outcome unknown: query the same out_bill_no) or PayRejected (definite).
 """
 
-import contextvars
-import csv
 import datetime as dt
 import gzip
 import hashlib
-import io
 import json
+import os
 import re
 from dataclasses import dataclass
 from dataclasses import field
-from decimal import Decimal
 
 import requests
-import wechatpayv3.core
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from wechatpayv3 import WeChatPay
 from wechatpayv3 import WeChatPayType
+
+from wechat import pay_route
+from wechat import paykeys
+from wechat import transport
+from wechat.pay_bill_csv import parse_fundflow_csv
 
 NOTIFY_MAX_SKEW = 300
 OUT_BILL_NO = re.compile(r"^[A-Za-z0-9]{1,32}$")
@@ -89,42 +90,7 @@ class Bill:
         )
 
 
-# --- routing wechatpayv3's module-level requests through the calling client's session -------------
-
-_call_state = contextvars.ContextVar("wechatpay_call", default=None)
-
-
-class _Router:
-    """Stands in for the `requests` module inside wechatpayv3.core."""
-
-    def __getattr__(self, name):
-        return getattr(requests, name)
-
-    def _send(self, method, url, **kwargs):
-        state = _call_state.get()
-        if state is None:
-            return getattr(requests, method)(url, **kwargs)
-        state["sent"] = True
-        return getattr(state["session"], method)(url, **kwargs)
-
-    def get(self, url, **kwargs):
-        return self._send("get", url, **kwargs)
-
-    def post(self, url, **kwargs):
-        return self._send("post", url, **kwargs)
-
-    def put(self, url, **kwargs):
-        return self._send("put", url, **kwargs)
-
-    def patch(self, url, **kwargs):
-        return self._send("patch", url, **kwargs)
-
-    def delete(self, url, **kwargs):
-        return self._send("delete", url, **kwargs)
-
-
-if not isinstance(wechatpayv3.core.requests, _Router):
-    wechatpayv3.core.requests = _Router()
+pay_route.install()
 
 
 def _public_key_pem(pem):
@@ -210,7 +176,7 @@ class PayClient:
 
     def _call(self, fn, *args, **kwargs):
         state = {"session": self.session, "sent": False}
-        token = _call_state.set(state)
+        token = pay_route.call_state.set(state)
         try:
             code, body = fn(*args, **kwargs)
         except requests.RequestException as exc:
@@ -220,7 +186,7 @@ class PayClient:
                 raise PayAmbiguous(f"answer not trusted: {exc}") from exc
             raise PayRejected("CLIENT_ERROR", str(exc), 0) from exc
         finally:
-            _call_state.reset(token)
+            pay_route.call_state.reset(token)
         return code, body
 
     def _json(self, fn, *args, **kwargs):
@@ -311,30 +277,25 @@ class PayClient:
         return result
 
 
-def parse_fundflow_csv(text):
-    """WeChat's fund-flow CSV -> list of dicts (yuan converted to integer fen with Decimal)."""
-    rows = []
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    for line in reader:
-        cells = [cell.strip().lstrip("`") for cell in line]
-        if not cells or cells[0].startswith("资金流水总笔数"):
-            break
-        record = dict(zip(header, cells, strict=False))
-        amount = next(v for k, v in record.items() if k.startswith("收支金额"))
-        balance = next(v for k, v in record.items() if k.startswith("账户结余"))
-        rows.append(
-            {
-                "booked_at": record.get("记账时间", ""),
-                "transfer_bill_no": record.get("微信支付业务单号", ""),
-                "flow_no": record.get("资金流水单号", ""),
-                "business_name": record.get("业务名称", ""),
-                "business_type": record.get("业务类型", ""),
-                "direction": record.get("收支类型", ""),
-                "amount_fen": int(Decimal(amount) * 100),
-                "balance_fen": int(Decimal(balance) * 100),
-                "remark": record.get("备注", ""),
-                "out_bill_no": record.get("业务凭证号", ""),
-            }
-        )
-    return rows
+def client():
+    """The app's PayClient (built on first use; in sandbox mode with generated keys and the in-process sandbox)."""
+    from flask import current_app
+
+    app = current_app._get_current_object()
+    pay = app.extensions.get("wechat_pay")
+    if pay is None:
+        pay = app.extensions["wechat_pay"] = build_for_app(app)
+    return pay
+
+
+def build_for_app(app):
+    cfg = app.config
+    sandbox = app.extensions.get("wechat_sandbox")
+    if cfg.get("WECHAT_SANDBOX") and sandbox is not None:
+        if not cfg.get("WECHATPAY_MCHID"):
+            directory = cfg.get("SANDBOX_PAY_KEYS_DIR") or os.path.join(app.instance_path, "sandbox_pay")
+            cfg.update(paykeys.service_config(directory))
+        cfg.setdefault("WECHATPAY_APPID", cfg.get("WECHAT_MP_APPID", ""))
+        cfg.setdefault("WECHATPAY_NOTIFY_URL", "http://127.0.0.1:8000/wechat/pay/notify")
+        return PayClient.from_config(cfg, session=transport.sandbox_session(sandbox))
+    return PayClient.from_config(cfg)

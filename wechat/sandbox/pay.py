@@ -41,7 +41,9 @@ FAULT_CODES = {400: "PARAM_ERROR", 401: "SIGN_ERROR", 403: "NOT_ENOUGH", 429: "F
 
 
 def keys():
-    return load_keys(current_app.config["SANDBOX_PAY_KEYS_DIR"])
+    config = current_app.config
+    directory = config.get("SANDBOX_PAY_KEYS_DIR") or config.get("SERVICE_CONFIG", {}).get("SANDBOX_PAY_KEYS_DIR")
+    return load_keys(directory)
 
 
 def error(status, code, message):

@@ -93,8 +93,8 @@ def signed_headers(keys, body, now_ts=None, bad_signature=False):
     }
 
 
-def encrypt_resource(apiv3_key, plaintext, associated_data, original_type):
-    nonce = secrets.token_urlsafe(9)[:12]
+def encrypt_resource(apiv3_key, plaintext, associated_data, original_type, nonce=None):
+    nonce = nonce or secrets.token_urlsafe(9)[:12]
     ciphertext = AESGCM(apiv3_key.encode()).encrypt(nonce.encode(), plaintext.encode(), associated_data.encode())
     return {
         "original_type": original_type,
