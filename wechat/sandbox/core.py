@@ -114,7 +114,7 @@ def stable_token():
     fault = injected("cgi-bin/stable_token")
     if fault is not None:
         return fault
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(force=True, silent=True) or {}
     if body.get("grant_type") != "client_credential":
         return err(40002, "invalid grant_type")
     appid = body.get("appid", "")
@@ -161,7 +161,7 @@ def getuserphonenumber():
     denied = require_token()
     if denied is not None:
         return denied
-    code = (request.get_json(silent=True) or {}).get("code", "")
+    code = (request.get_json(force=True, silent=True) or {}).get("code", "")
     digits = code[len("phone-") :] if code.startswith("phone-") else ""
     if not digits.isdigit() or not 5 <= len(digits) <= 15:
         return err(40029, "invalid code")

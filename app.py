@@ -1,0 +1,176 @@
+"""lingong's application factory: configuration, database, WeChat clients, blueprints, errors, CLI.
+
+Run with `gunicorn 'app:create_app()'`; nothing is configured or connected at import time.
+"""
+
+import logging
+import os
+
+from dotenv import load_dotenv
+from flask import Flask
+from flask import jsonify
+from flask import request
+from playhouse.db_url import connect
+from werkzeug.exceptions import HTTPException
+
+import cli
+import models
+from services import clock
+from services.errors import DomainError
+from wechat import clients
+from wechat.sandbox import create_sandbox_app
+
+log = logging.getLogger("lingong")
+
+DEFAULTS = {
+    "LINGONG_ENV": "development",
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,
+    "REDIS_URL": "",
+    "MARKET_TIMEZONE": clock.DEFAULT_TZ,
+    "WECHAT_SANDBOX": None,
+    "WECHAT_MP_APPID": "",
+    "WECHAT_MP_SECRET": "",
+    "WECHAT_OA_APPID": "",
+    "WECHAT_OA_SECRET": "",
+    "WECHAT_OA_TOKEN": "",
+    "WECHAT_OA_AES_KEY": "",
+    "WECHAT_TIMEOUT": 5,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "JSON_AS_ASCII": False,
+}
+
+# Sandbox credentials: used only when the sandbox is on, never valid against the real WeChat.
+SANDBOX_DEFAULTS = {
+    "WECHAT_MP_APPID": "wxsandboxminiprog",
+    "WECHAT_MP_SECRET": "sandbox-mp-secret",
+    "WECHAT_OA_APPID": "wxsandboxofficial",
+    "WECHAT_OA_SECRET": "sandbox-oa-secret",
+    "WECHAT_OA_TOKEN": "lingongsandboxtoken",
+    "WECHAT_OA_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+}
+
+BLUEPRINTS = [
+    "handlers.health",
+    "handlers.api",
+    "handlers.staff_api",
+]
+
+
+def create_app(test_config=None):
+    app = Flask(__name__, instance_relative_config=True)
+    _configure(app, test_config)
+    _init_database(app)
+    _init_wechat(app)
+    _register_errors(app)
+    import importlib
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp)
+    cli.register(app)
+    return app
+
+
+def _configure(app, test_config):
+    load_dotenv(os.path.join(app.root_path, ".env"))
+    app.config.from_mapping(DEFAULTS)
+    app.config.update(_from_environment())
+    if test_config:
+        app.config.from_mapping(test_config)
+    cfg = app.config
+    production = cfg["LINGONG_ENV"] == "production"
+    if cfg["WECHAT_SANDBOX"] is None:
+        cfg["WECHAT_SANDBOX"] = not (cfg["WECHAT_MP_APPID"] and cfg["WECHAT_MP_SECRET"])
+    cfg["WECHAT_SANDBOX"] = str(cfg["WECHAT_SANDBOX"]).lower() in ("1", "true", "yes", "on")
+    if production and cfg["WECHAT_SANDBOX"]:
+        raise RuntimeError("LINGONG_ENV=production refuses to start with the WeChat sandbox")
+    if cfg["WECHAT_SANDBOX"]:
+        for key, value in SANDBOX_DEFAULTS.items():
+            cfg[key] = cfg[key] or value
+    if not cfg["SECRET_KEY"]:
+        if production:
+            raise RuntimeError("SECRET_KEY must be set in production")
+        cfg["SECRET_KEY"] = "dev-only-" + cfg["LINGONG_ENV"]
+    if not cfg["DATABASE_URL"]:
+        os.makedirs(app.instance_path, exist_ok=True)
+        cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "lingong.db")
+    clock.configure(cfg["MARKET_TIMEZONE"])
+
+
+ENV_PREFIXES = ("LINGONG_", "WECHAT", "PAYOUT_", "RECON_", "CONSOLE_", "MARKET_", "SCHEDULER_")
+ENV_KEYS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+
+
+def _from_environment():
+    """Settings from the environment (and .env): strings, except plain integers."""
+    found = {}
+    for key, value in os.environ.items():
+        if key in ENV_KEYS or key.startswith(ENV_PREFIXES):
+            found[key] = int(value) if value.isdigit() and len(value) < 10 else value
+    return found
+
+
+def _init_database(app):
+    url = app.config["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        database = connect(url, pragmas={"journal_mode": "wal", "busy_timeout": 15000, "foreign_keys": 1,
+                                         "synchronous": "normal"}, timeout=15)
+    else:
+        database = connect(url)
+    models.db.initialize(database)
+
+    @app.before_request
+    def _open_db():
+        models.db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close_db(exc):
+        if not models.db.is_closed():
+            models.db.close()
+
+
+def _init_wechat(app):
+    cfg = app.config
+    sandbox = None
+    if cfg["WECHAT_SANDBOX"]:
+        sandbox = create_sandbox_app(
+            {cfg["WECHAT_MP_APPID"]: cfg["WECHAT_MP_SECRET"], cfg["WECHAT_OA_APPID"]: cfg["WECHAT_OA_SECRET"]},
+            extra_config={"SERVICE_CONFIG": cfg},
+        )
+    app.extensions["wechat_sandbox"] = sandbox
+    mp_client = clients.build_client(cfg["WECHAT_MP_APPID"], cfg["WECHAT_MP_SECRET"], sandbox, cfg["WECHAT_TIMEOUT"])
+    oa_client = clients.build_client(cfg["WECHAT_OA_APPID"], cfg["WECHAT_OA_SECRET"], sandbox, cfg["WECHAT_TIMEOUT"])
+    app.extensions["wechat_mp"] = clients.MiniProgram(mp_client)
+    app.extensions["wechat_oa_client"] = oa_client
+
+
+def _register_errors(app):
+    @app.errorhandler(DomainError)
+    def _domain_error(exc):
+        if exc.status >= 500:
+            log.error("domain error %s: %s %s", exc.code, exc.message, exc.detail)
+        return jsonify(exc.to_dict()), exc.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc):
+        messages = {
+            400: "请求格式不正确",
+            404: "没有这个地址",
+            405: "不支持这种请求方法",
+            413: "请求内容太大",
+            415: "请用 JSON 格式提交",
+        }
+        body = {"error": {"code": (exc.name or "error").lower().replace(" ", "_"),
+                          "message": messages.get(exc.code, exc.description or exc.name)}}
+        return jsonify(body), exc.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return jsonify({"error": {"code": "internal_error", "message": "服务器出错了，请稍后再试"}}), 500
+
+    @app.after_request
+    def _no_cache(response):
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,50 @@
+"""Flask CLI commands: `flask --app app init-db`, `seed-demo`, `create-staff`."""
+
+import os
+
+import click
+from playhouse.migrations import Runner
+
+import models
+from models import utcnow
+
+MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
+
+
+def migrate_database():
+    """Apply pending migrations (idempotent)."""
+    with models.db.connection_context():
+        return Runner(models.db.obj, directory=MIGRATIONS).up()
+
+
+def register(app):
+    @app.cli.command("init-db")
+    def init_db():
+        """Create or migrate the schema; safe to run again."""
+        applied = migrate_database()
+        click.echo(f"database ready ({len(applied)} migration(s) applied)")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Load the Cheng'an demo market (refused in production)."""
+        if app.config["LINGONG_ENV"] == "production":
+            raise click.ClickException("seed-demo is refused in production")
+        from services import demo
+
+        migrate_database()
+        with models.db.connection_context():
+            counts = demo.seed(utcnow())
+        click.echo(f"demo data ready: {counts}; staff admin / station0..2 / counsellor, password {demo.DEMO_PASSWORD}")
+
+    @app.cli.command("create-staff")
+    @click.option("--username", required=True)
+    @click.option("--role", type=click.Choice(["admin", "station", "counsellor"]), required=True)
+    @click.option("--station", "station_id", type=int, default=None)
+    @click.password_option()
+    def create_staff(username, role, station_id, password):
+        """Create a staff account."""
+        from services import accounts
+
+        with models.db.connection_context():
+            staff = accounts.create_staff(username, password, role, station=station_id)
+        click.echo(f"staff {staff.username} ({staff.role}) created")

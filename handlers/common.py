@@ -1,0 +1,77 @@
+"""What every JSON handler shares: bearer-token auth decorators, body parsing, the clock."""
+
+import functools
+
+from flask import current_app
+from flask import g
+from flask import request
+
+from models import utcnow
+from services.accounts import resolve_token
+from services.errors import BadRequest
+from services.errors import Forbidden
+from services.errors import Unauthorized
+
+
+def now():
+    """The request's clock (tests may pin it with config NOW_OVERRIDE)."""
+    pinned = current_app.config.get("NOW_OVERRIDE")
+    return pinned() if callable(pinned) else utcnow()
+
+
+def _bearer():
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def worker_required(view):
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        row = resolve_token(_bearer(), now())
+        if row is None or row.worker_id is None:
+            raise Unauthorized("请先登录", code="login_required")
+        g.worker = row.worker
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def staff_required(*roles):
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            row = resolve_token(_bearer(), now())
+            if row is None or row.staff_id is None or not row.staff.active:
+                raise Unauthorized("请先登录", code="login_required")
+            if roles and row.staff.role not in roles:
+                raise Forbidden("没有权限", code="role_forbidden")
+            g.staff = row.staff
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def json_body():
+    """The request's JSON object, or a clear 400."""
+    if not request.is_json:
+        raise BadRequest("请用 JSON 格式提交", code="json_required")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadRequest("请求内容不是有效的 JSON 对象", code="invalid_json")
+    return data
+
+
+def int_arg(name, default=None, maximum=10**9):
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) > maximum:
+        raise BadRequest(f"参数 {name} 必须是正整数", code="invalid_" + name)
+    return int(raw)
+
+
+def wechat_mp():
+    return current_app.extensions["wechat_mp"]

@@ -1,0 +1,129 @@
+"""Double-entry ledger in integer fen: balanced, append-only transactions, idempotent on their key.
+
+Sign convention: debit positive, credit negative. A worker's payable account is credited when pieces are
+accepted, so the amount owed to the worker is minus its balance.
+"""
+
+from peewee import IntegrityError
+from peewee import fn
+
+from models import Account
+from models import LedgerTxn
+from models import Posting
+from models import db
+from models import utcnow
+from services.errors import DomainError
+
+
+class UnbalancedTransaction(DomainError):
+    status = 500
+    code = "ledger_unbalanced"
+
+
+def _account(code, kind, **owner):
+    account = Account.get_or_none(Account.code == code)
+    if account is not None:
+        return account
+    try:
+        with db.atomic():
+            return Account.create(code=code, kind=kind, **owner)
+    except IntegrityError:
+        return Account.get(Account.code == code)
+
+
+def worker_payable(worker):
+    return _account(f"worker:{_id(worker)}:payable", "worker_payable", worker=_id(worker))
+
+
+def worker_inflight(worker):
+    return _account(f"worker:{_id(worker)}:inflight", "worker_inflight", worker=_id(worker))
+
+
+def enterprise_labour(enterprise):
+    return _account(f"enterprise:{_id(enterprise)}:labour", "enterprise_labour", enterprise=_id(enterprise))
+
+
+def station_cash(station):
+    return _account(f"station:{_id(station)}:cash", "station_cash", station=_id(station))
+
+
+def wechatpay_clearing():
+    return _account("market:wechatpay", "wechatpay_clearing")
+
+
+def _id(obj):
+    return obj if isinstance(obj, int) else obj.id
+
+
+def post(key, kind, legs, business_date, memo="", now=None):
+    """Record one balanced transaction; posting the same key again returns the first transaction."""
+    existing = LedgerTxn.get_or_none(LedgerTxn.key == key)
+    if existing is not None:
+        return existing
+    total = 0
+    for leg in legs:
+        amount = leg[1]
+        if not isinstance(amount, int) or isinstance(amount, bool):
+            raise UnbalancedTransaction("金额必须是整数分", amount=repr(amount))
+        total += amount
+    if total != 0 or not legs:
+        raise UnbalancedTransaction("账务分录不平衡", key=key, total=total)
+    now = now or utcnow()
+    with db.atomic():
+        txn = LedgerTxn.create(key=key, kind=kind, memo=memo[:200], business_date=business_date, created_at=now)
+        Posting.insert_many(
+            [
+                {
+                    "txn": txn.id,
+                    "account": leg[0].id,
+                    "amount_fen": leg[1],
+                    "inspection": leg[2] if len(leg) > 2 else None,
+                    "created_at": now,
+                }
+                for leg in legs
+                if leg[1] != 0
+            ]
+        ).execute()
+    return txn
+
+
+def balance(account):
+    total = Posting.select(fn.COALESCE(fn.SUM(Posting.amount_fen), 0)).where(Posting.account == account.id).scalar()
+    return int(total or 0)
+
+
+def worker_balances(worker_ids):
+    """{worker_id: {"owed": fen, "inflight": fen}} for many workers in one query."""
+    rows = (
+        Posting.select(Account.worker, Account.kind, fn.SUM(Posting.amount_fen))
+        .join(Account)
+        .where(Account.worker.in_(list(worker_ids)) & Account.kind.in_(["worker_payable", "worker_inflight"]))
+        .group_by(Account.worker, Account.kind)
+        .tuples()
+    )
+    result = {worker_id: {"owed": 0, "inflight": 0} for worker_id in worker_ids}
+    for worker_id, kind, total in rows:
+        result[worker_id]["owed" if kind == "worker_payable" else "inflight"] = -int(total or 0)
+    return result
+
+
+def owed_fen(worker):
+    """What the market owes the worker and has not yet sent."""
+    return worker_balances([_id(worker)])[_id(worker)]["owed"]
+
+
+def inflight_fen(worker):
+    """What has been sent to WeChat Pay for the worker and not yet confirmed or reversed."""
+    return worker_balances([_id(worker)])[_id(worker)]["inflight"]
+
+
+def unbalanced_transactions(limit=100):
+    """Ids of transactions whose postings do not sum to zero (should always be empty)."""
+    query = (
+        Posting.select(Posting.txn)
+        .group_by(Posting.txn)
+        .having(fn.SUM(Posting.amount_fen) != 0)
+        .limit(limit)
+        .tuples()
+    )
+    return [row[0] for row in query]

@@ -1,0 +1,54 @@
+"""Input checks shared by the services: each raises BadRequest with a message a worker can read."""
+
+import datetime as dt
+
+from services.errors import BadRequest
+
+MAX_PIECES = 1_000_000
+
+
+def positive_int(value, label, field, maximum=MAX_PIECES):
+    """A whole number from 1 to `maximum` (booleans and strings are refused)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequest(f"{label}必须是整数", code="invalid_" + field, field=field)
+    if value <= 0:
+        raise BadRequest(f"{label}必须大于 0", code="invalid_" + field, field=field)
+    if value > maximum:
+        raise BadRequest(f"{label}不能超过 {maximum}", code="invalid_" + field, field=field)
+    return value
+
+
+def non_negative_int(value, label, field, maximum=MAX_PIECES):
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > maximum:
+        raise BadRequest(f"{label}必须是 0 到 {maximum} 的整数", code="invalid_" + field, field=field)
+    return value
+
+
+def text(value, label, field, max_len=200, required=True):
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()) or len(value) > max_len:
+        raise BadRequest(f"{label}应为 1 到 {max_len} 个字", code="invalid_" + field, field=field)
+    return value.strip()
+
+
+def request_id(value):
+    """A client-chosen idempotency key: 1-64 visible ASCII characters."""
+    if not isinstance(value, str) or not 1 <= len(value) <= 64 or not value.isascii() or not value.isprintable():
+        raise BadRequest("缺少请求编号 request_id（1 到 64 个字符）", code="invalid_request_id", field="request_id")
+    return value
+
+
+def utc_datetime(value, field):
+    """An ISO-8601 timestamp with an offset, as naive UTC; None stays None."""
+    if value is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise BadRequest(f"{field} must be an ISO-8601 time", code="invalid_" + field, field=field) from exc
+    if parsed.tzinfo is None:
+        raise BadRequest(f"{field} needs a time-zone offset", code="invalid_" + field, field=field)
+    return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,168 @@
+"""Fixtures in the flaskr shape: a fresh database per test (SQLite file, or PostgreSQL from DATABASE_URL),
+the app with the WeChat sandbox, a client, and factories that go through the real services."""
+
+import datetime as dt
+import itertools
+import os
+
+import pytest
+
+import models
+from app import create_app
+from cli import migrate_database
+from services import accounts
+from services import catalog
+from tests.invariants import assert_ledger_balanced
+
+EXTERNAL_DB = os.environ.get("DATABASE_URL", "")
+_counter = itertools.count(1)
+_schema_ready = False
+
+
+def _truncate_all():
+    tables = [m._meta.table_name for m in models.ALL_MODELS]
+    from wechat.sandbox.store import SANDBOX_MODELS
+
+    tables += [m._meta.table_name for m in SANDBOX_MODELS]
+    quoted = ", ".join(f'"{t}"' for t in tables)
+    if isinstance(models.db.obj, models.SqliteDatabase):
+        for table in tables:
+            models.db.execute_sql(f'DELETE FROM "{table}"')
+    else:
+        models.db.execute_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def app(tmp_path):
+    global _schema_ready
+    url = EXTERNAL_DB or "sqlite:///" + str(tmp_path / "test.db")
+    application = create_app({
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "WECHAT_SANDBOX": True,
+        "SECRET_KEY": "test-secret",
+        "LINGONG_ENV": "test",
+    })
+    if EXTERNAL_DB:
+        if not _schema_ready:
+            with models.db.connection_context():
+                models.db.drop_tables(_all_models(), safe=True, cascade=True)
+                models.db.execute_sql('DROP TABLE IF EXISTS "schema_migration"')
+            migrate_database()
+            _schema_ready = True
+        with models.db.connection_context():
+            _truncate_all()
+    else:
+        migrate_database()
+    with application.app_context():
+        models.db.connect(reuse_if_open=True)
+        yield application
+        if not models.db.is_closed():
+            models.db.close()
+
+
+def _all_models():
+    from wechat.sandbox.store import SANDBOX_MODELS
+
+    return list(models.ALL_MODELS) + list(SANDBOX_MODELS)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def now():
+    return models.utcnow()
+
+
+@pytest.fixture
+def admin(app):
+    return accounts.create_staff("admin", "admin-password", "admin", name="管理员")
+
+
+@pytest.fixture
+def make_station(admin):
+    def make(name=None, kind="village", parent=None):
+        return catalog.create_station(admin, name or f"驿站{next(_counter)}", kind,
+                                      parent.id if parent is not None else None)
+
+    return make
+
+
+@pytest.fixture
+def make_enterprise(admin):
+    def make(name=None):
+        return catalog.create_enterprise(admin, name or f"企业{next(_counter)}", "鞋灯")
+
+    return make
+
+
+@pytest.fixture
+def make_job(admin, make_station, make_enterprise):
+    def make(station=None, enterprise=None, unit_price_fen=10, total_pieces=100, per_worker_cap=0,
+             materials=None, now=None, **extra):
+        data = {
+            "station_id": (station or make_station()).id,
+            "enterprise_id": (enterprise or make_enterprise()).id,
+            "title": extra.pop("title", "鞋灯卡扣组装"),
+            "unit_price_fen": unit_price_fen,
+            "total_pieces": total_pieces,
+            "per_worker_cap": per_worker_cap,
+            "materials": materials if materials is not None else [
+                {"name": "卡扣", "unit": "个", "per_piece": 2, "loss_permille": 10}],
+            **extra,
+        }
+        return catalog.publish_job(admin, data, now or models.utcnow())
+
+    return make
+
+
+@pytest.fixture
+def make_staff():
+    def make(role="station", station=None, username=None, password="station-password"):
+        return accounts.create_staff(username or f"staff{next(_counter)}", password, role,
+                                     station=station.id if station is not None else None)
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log a worker in through the API and the sandbox; returns (worker, auth headers)."""
+
+    def do(name="alice"):
+        response = client.post("/api/v1/auth/login", json={"code": f"test-{name}"})
+        assert response.status_code == 200, response.get_json()
+        worker = models.Worker.get_by_id(response.get_json()["worker"]["id"])
+        return worker, {"Authorization": "Bearer " + response.get_json()["token"]}
+
+    return do
+
+
+@pytest.fixture
+def staff_headers(client):
+    def do(staff, password="station-password"):
+        response = client.post("/api/v1/staff/login", json={"username": staff.username, "password": password})
+        assert response.status_code == 200, response.get_json()
+        return {"Authorization": "Bearer " + response.get_json()["token"]}
+
+    return do
+
+
+@pytest.fixture
+def ledger_check(app):
+    """Flow tests request this: the ledger invariant is checked after the test body."""
+    yield
+    assert_ledger_balanced()
+
+
+def at(year, month, day, hour=0, minute=0):
+    """A naive-UTC instant, for pinning the clock in tests."""
+    return dt.datetime(year, month, day, hour, minute)
