@@ -347,6 +347,55 @@ class CheckIn(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
 
 
+# --- Payouts (issue 4) ---------------------------------------------------------------------------
+
+
+class Payout(BaseModel):
+    """Money sent to a worker: a WeChat Pay transfer bill under `out_bill_no`, or cash at a station desk.
+
+    state: CREATED (row and in-flight posting committed, WeChat not yet known to have the bill), then WeChat's
+    states (WAIT_USER_CONFIRM, ACCEPTED, PROCESSING, TRANSFERING, CANCELING) and the final SUCCESS | FAIL | CANCELLED.
+    """
+
+    worker = ForeignKeyField(Worker, backref="payouts", on_delete="RESTRICT")
+    method = CharField(max_length=8, default="wechat")  # wechat | cash
+    out_bill_no = CharField(max_length=32, unique=True)
+    amount_fen = IntegerField()
+    state = CharField(max_length=24, default="CREATED", index=True)
+    transfer_bill_no = CharField(max_length=64, default="")
+    package_info = TextField(default="")
+    fail_reason = CharField(max_length=64, default="")
+    business_date = DateField(index=True)
+    deadline = DateTimeField(null=True)  # WeChat returns an unconfirmed transfer after 24 h
+    staff = ForeignKeyField(Staff, null=True, backref="payouts", on_delete="RESTRICT")
+    station = ForeignKeyField(Station, null=True, backref="payouts", on_delete="RESTRICT")
+    request_id = CharField(max_length=64, null=True, unique=True)
+    attempts = IntegerField(default=0)
+    last_error = CharField(max_length=200, default="")
+    next_check_at = DateTimeField(null=True, index=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    finished_at = DateTimeField(null=True)
+
+
+class PayoutItem(BaseModel):
+    """The accepted pieces (inspection) a payout settles and how many fen of them; failed payouts release theirs."""
+
+    payout = ForeignKeyField(Payout, backref="items", on_delete="RESTRICT")
+    inspection = ForeignKeyField(Inspection, backref="payout_items", on_delete="RESTRICT")
+    amount_fen = IntegerField()
+
+
+class PayNotifyReceipt(BaseModel):
+    """A WeChat Pay notify id already handled: retries and duplicates change nothing."""
+
+    notify_id = CharField(max_length=64, primary_key=True)
+    out_bill_no = CharField(max_length=32, index=True)
+    event_type = CharField(max_length=64, default="")
+    state = CharField(max_length=24, default="")
+    received_at = DateTimeField(default=utcnow)
+
+
 ALL_MODELS = [
     Station,
     Enterprise,
@@ -367,4 +416,7 @@ ALL_MODELS = [
     Notice,
     SubscribeConsent,
     CheckIn,
+    Payout,
+    PayoutItem,
+    PayNotifyReceipt,
 ]
