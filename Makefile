@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 4
 PYTEST_ARGS ?=
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint venv clean bench bench-scale
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+bench: venv  # benchmarks against peers; BENCH_DURATION / BENCH_REPS to change (bench/RESULTS.md)
+	bash bench/run.sh
+
+bench-scale: venv  # the same endpoints on a county-year dataset
+	bash bench/run.sh --scale
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,1 @@
+"""Benchmarks, load and fault tests of lingong against peer references (see bench/README.md)."""

@@ -1,0 +1,158 @@
+"""`make bench`: alternate every scenario (A,B,C,A,B,C...) for BENCH_REPS rounds of BENCH_DURATION seconds each,
+check the invariants after every run and write the table to bench/RESULTS.md.
+
+Usage: python -m bench.bench [--only SUBSTRING] [--reps N] [--duration S] [--results PATH]
+"""
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import time
+
+from bench import report
+from bench import runner
+from bench import scenarios as sc_mod
+
+OA_RATE_CAP = 5000  # requests/s a signed-callback file is sized for (no request is ever sent twice)
+
+
+def _raw_count(url):
+    if url.startswith("sqlite:///"):
+        conn = sqlite3.connect(url[len("sqlite:///") :])
+        try:
+            return conn.execute("SELECT COUNT(*) FROM bench_raw").fetchone()[0]
+        finally:
+            conn.close()
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM bench_raw")
+            return cur.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _service_state(url, with_checks):
+    from bench import invariants
+
+    database = invariants.bind(url)
+    with database.connection_context():
+        state = invariants.counts()
+        state["problems"] = invariants.check() if with_checks else []
+    database.close()
+    return state
+
+
+def prepare(selected, args):
+    """Create the raw tables and the service databases with their fixtures; returns (fixtures, missing)."""
+    from bench import refapps
+
+    os.makedirs(sc_mod.OUT, exist_ok=True)
+    fixtures, missing = {}, {}
+    dbs = sorted({s.db for s in selected if s.db})
+    for db in dbs:
+        if any(s.kind == "target" and s.db == db for s in selected):
+            from bench import fixtures as fx
+
+            fixtures[db] = fx.prepare(db, sc_mod.DATABASES[db]["service"])
+        if any(s.writes == "raw" and s.db == db for s in selected):
+            refapps.create_raw_table(sc_mod.DATABASES[db]["raw"])
+    for s in selected:
+        if s.kind == "target":
+            reason = fixtures[s.db]["unavailable"].get(s.needs)
+            if reason:
+                missing[s.name] = reason
+    return fixtures, missing
+
+
+def _rows_check(what, written, ok_answers, in_flight):
+    if written < ok_answers:
+        return [f"{what}: LOST {ok_answers - written} — {written} rows for {ok_answers} 2xx answers"]
+    if written > ok_answers + in_flight:
+        return [f"{what}: {written} rows for {ok_answers} 2xx answers (more than {in_flight} in flight)"]
+    return []
+
+
+def run_once(s, fixture, rnd, args, log_path):
+    """One measured run of scenario `s`, with the row-count and invariant checks around it."""
+    tag = f"r{rnd}-{int(time.time() * 1000) % 10**8}"
+    base = os.path.join(sc_mod.OUT, s.name.replace("/", "_"))
+    count = OA_RATE_CAP * args.duration if s.oa else 0
+    reqs = sc_mod.write_requests(s, base + ".reqs", count, fixture)
+    warm = sc_mod.write_requests(s, base + ".warm", OA_RATE_CAP * max(args.warmup, 1), fixture) if s.oa else reqs
+    service_url = sc_mod.DATABASES[s.db]["service"] if s.kind == "target" else None
+    raw_url = sc_mod.DATABASES[s.db]["raw"] if s.writes == "raw" else None
+    before = _service_state(service_url, False) if service_url else None
+    raw_before = _raw_count(raw_url) if raw_url else None
+    env = dict(s.env)
+    env.update((fixture or {}).get("env", {}) if s.kind == "target" else {})
+    result = runner.measure(s.app, env, reqs, warm, args.duration, args.warmup, tag, log_path)
+    problems = []
+    ok_answers = result["s2xx"] + result["warm_s2xx"]
+    # Requests in flight when wrk stops (at most one per connection, per wrk run) are done but not counted.
+    in_flight = runner.WRK_CONNECTIONS * (2 if args.warmup else 1)
+    if service_url:
+        after = _service_state(service_url, True)
+        problems += after["problems"]
+        if s.writes:
+            problems += _rows_check(s.writes, after[s.writes] - before[s.writes], ok_answers, in_flight)
+    if raw_url:
+        problems += _rows_check("raw", _raw_count(raw_url) - raw_before, ok_answers, in_flight)
+    if result["s5xx"] or result["warm_s5xx"]:
+        problems.append(f"{result['s5xx'] + result['warm_s5xx']} answers were 5xx")
+    if result["wrapped"] and s.oa:
+        problems.append("request file too short: signed requests were replayed")
+    result["problems"] = problems
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", action="append", help="run scenarios whose name contains this (repeatable)")
+    parser.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", "5")))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "5")))
+    parser.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", "1")))
+    parser.add_argument("--results", default=os.environ.get("BENCH_RESULTS", "bench/RESULTS.md"))
+    args = parser.parse_args(argv)
+    selected = [s for s in sc_mod.all_scenarios() if not args.only or any(o in s.name for o in args.only)]
+    # References a selected scenario is compared with always run too, so each round has its pair.
+    names = {s.name for s in selected} | {ref for s in selected for ref in s.compare}
+    selected = [s for s in sc_mod.all_scenarios() if s.name in names]
+    fixtures, missing = prepare(selected, args)
+    runnable = [s for s in selected if s.name not in missing]
+    runs = {}
+    log_path = os.path.join(sc_mod.OUT, "gunicorn.log")
+    started = time.monotonic()
+    for rnd in range(args.reps):
+        for s in runnable:
+            result = run_once(s, fixtures.get(s.db), rnd, args, log_path)
+            runs.setdefault(s.name, {})[rnd] = result
+            flag = "" if not result["problems"] else "  PROBLEMS: " + "; ".join(result["problems"])
+            print(
+                f"[{time.monotonic() - started:6.0f}s] round {rnd + 1}/{args.reps} {s.name:32} {result['rps']:8.0f} req/s"
+                f"  p50 {result['p50_us'] / 1000:6.1f} ms  p99 {result['p99_us'] / 1000:6.1f} ms"
+                f"  rss {result['peak_rss_mb']:5.1f} MB  2xx {result['s2xx']} 4xx {result['s4xx']} 5xx {result['s5xx']}{flag}",
+                flush=True,
+            )
+    with open(os.path.join(sc_mod.OUT, "runs.json"), "w") as f:
+        json.dump(runs, f, indent=1)
+    table = report.rows(selected, runs, missing)
+    command = "make bench" + (
+        f" (python -m bench.bench {' '.join(argv or sys.argv[1:])})" if (argv or sys.argv[1:]) else ""
+    )
+    header = report.header(args, command, time.monotonic() - started)
+    text = report.markdown(table, header)
+    print(text)
+    if args.results:
+        with open(args.results, "w") as f:
+            f.write(text + report.NOTES)
+    bad = [row["name"] for row in table if row.get("problems") or row.get("s5xx")]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
