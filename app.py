@@ -17,7 +17,9 @@ import cli
 import models
 from services import clock
 from services.errors import DomainError
+from wechat import cli as wechat_cli
 from wechat import clients
+from wechat import kvstore
 from wechat.sandbox import create_sandbox_app
 
 log = logging.getLogger("lingong")
@@ -35,6 +37,9 @@ DEFAULTS = {
     "WECHAT_OA_SECRET": "",
     "WECHAT_OA_TOKEN": "",
     "WECHAT_OA_AES_KEY": "",
+    "WECHAT_MP_TOKEN": "",
+    "WECHAT_MP_AES_KEY": "",
+    "WECHAT_CALLBACK_MAX_SKEW": 300,
     "WECHAT_TIMEOUT": 5,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "JSON_AS_ASCII": False,
@@ -48,12 +53,16 @@ SANDBOX_DEFAULTS = {
     "WECHAT_OA_SECRET": "sandbox-oa-secret",
     "WECHAT_OA_TOKEN": "lingongsandboxtoken",
     "WECHAT_OA_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+    "WECHAT_MP_TOKEN": "lingongsandboxmptoken",
+    "WECHAT_MP_AES_KEY": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq",
 }
 
 BLUEPRINTS = [
     "handlers.health",
     "handlers.api",
     "handlers.staff_api",
+    "handlers.wechat_oa",
+    "handlers.wechat_mp",
 ]
 
 
@@ -68,6 +77,7 @@ def create_app(test_config=None):
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
     cli.register(app)
+    app.cli.add_command(wechat_cli.wechat)
     return app
 
 
@@ -138,8 +148,9 @@ def _init_wechat(app):
             extra_config={"SERVICE_CONFIG": cfg},
         )
     app.extensions["wechat_sandbox"] = sandbox
-    mp_client = clients.build_client(cfg["WECHAT_MP_APPID"], cfg["WECHAT_MP_SECRET"], sandbox, cfg["WECHAT_TIMEOUT"])
-    oa_client = clients.build_client(cfg["WECHAT_OA_APPID"], cfg["WECHAT_OA_SECRET"], sandbox, cfg["WECHAT_TIMEOUT"])
+    store = app.extensions["lingong_kvstore"] = kvstore.store_for(cfg)
+    mp_client = clients.build_client(cfg["WECHAT_MP_APPID"], cfg["WECHAT_MP_SECRET"], sandbox, cfg["WECHAT_TIMEOUT"], store)
+    oa_client = clients.build_client(cfg["WECHAT_OA_APPID"], cfg["WECHAT_OA_SECRET"], sandbox, cfg["WECHAT_TIMEOUT"], store)
     app.extensions["wechat_mp"] = clients.MiniProgram(mp_client)
     app.extensions["wechat_oa_client"] = oa_client
 

@@ -85,7 +85,7 @@ def template_send():
     denied = _guard("cgi-bin/message/template/send")
     if denied is not None:
         return denied
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(force=True, silent=True) or {}
     touser, template_id = body.get("touser", ""), body.get("template_id", "")
     if not touser:
         return err(40003, "invalid openid")
@@ -106,7 +106,7 @@ def subscribe_send():
     denied = _guard("cgi-bin/message/subscribe/send")
     if denied is not None:
         return denied
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(force=True, silent=True) or {}
     touser, template_id = body.get("touser", ""), body.get("template_id", "")
     if not touser:
         return err(40003, "invalid openid")
@@ -130,7 +130,7 @@ def custom_send():
     denied = _guard("cgi-bin/message/custom/send")
     if denied is not None:
         return denied
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(force=True, silent=True) or {}
     if not body.get("touser"):
         return err(40003, "invalid openid")
     store.record("custom_send", body["touser"], body)
@@ -157,7 +157,7 @@ def menu_create():
     denied = _guard("cgi-bin/menu/create")
     if denied is not None:
         return denied
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(force=True, silent=True) or {}
     problem = _bad_menu(body.get("button"))
     if problem:
         return err(40017 if "size" in problem else 40016, problem)

@@ -1,0 +1,62 @@
+"""The mini-program's message push `GET/POST /wechat/mp` (JSON or XML, plain or safe mode).
+
+It records subscribe-message consents (popup and change events) and the delivery results of sent messages.
+"""
+
+from flask import Blueprint
+from flask import Response
+from flask import request
+
+from handlers.common import now as request_now
+from handlers.wechat_oa import endpoint
+from handlers.wechat_oa import refused
+from services import followers
+from services import notices
+from wechat.callback import CallbackError
+from wechat.callback import handle_post
+from wechat.callback import verify_echo
+from wechat.kvstore import current_store
+
+bp = Blueprint("wechat_mp", __name__)
+bp.register_error_handler(CallbackError, refused)
+
+CONSENT_EVENTS = {"subscribe_msg_popup_event": "SubscribeMsgPopupEvent",
+                  "subscribe_msg_change_event": "SubscribeMsgChangeEvent"}
+
+
+@bp.get("/wechat/mp")
+def verify():
+    return Response(verify_echo(endpoint("mp"), request.args, current_store()), mimetype="text/plain")
+
+
+@bp.post("/wechat/mp")
+def push():
+    body, mimetype = handle_post(endpoint("mp"), request.args, request.get_data(cache=False), current_store(),
+                                 dispatch)
+    return Response(body, mimetype=mimetype)
+
+
+def items(data, wrapper):
+    """The `List` entries of a subscribe-message event: under `wrapper` in XML, at the top in JSON; one or many."""
+    holder = data.get(wrapper) if isinstance(data.get(wrapper), dict) else data
+    listed = holder.get("List") if isinstance(holder, dict) else None
+    if isinstance(listed, dict):
+        listed = [listed]
+    return [item for item in (listed or []) if isinstance(item, dict)]
+
+
+def dispatch(inbound):
+    """Consents and delivery results; every push is answered `success`."""
+    data, event = inbound.data, inbound.event
+    if event in CONSENT_EVENTS:
+        choices = [(i.get("TemplateId", ""), i.get("SubscribeStatusString", "")) for i in items(data, CONSENT_EVENTS[event])]
+        followers.record_consents(inbound.source, choices, request_now())
+    elif event == "subscribe_msg_sent_event":
+        record_sent(data, request_now())
+    return None
+
+
+def record_sent(data, now):
+    for item in items(data, "SubscribeMsgSentEvent"):
+        status = item.get("ErrorStatus") or f"error {item.get('ErrorCode', '')}"
+        notices.record_delivery(item.get("MsgID", ""), status, now)

@@ -1,0 +1,174 @@
+"""The official account's callback `GET/POST /wechat/oa`: transport in wechat.callback, commands in the registry.
+
+Events change state through services/followers; menu clicks, keywords and voice go to wechat.commands.
+Notices enqueued by any request are delivered right after it (see services.notices.deliver_soon).
+"""
+
+import logging
+
+from flask import Blueprint
+from flask import Response
+from flask import current_app
+from flask import g
+from flask import jsonify
+from flask import request
+
+from handlers import wechat_commands
+from handlers.common import now as request_now
+from handlers.common import worker_required
+from services import followers
+from services import notices
+from services.clock import iso_utc
+from services.errors import DomainError
+from wechat import commands
+from wechat.callback import CallbackError
+from wechat.callback import Endpoint
+from wechat.callback import handle_post
+from wechat.callback import verify_echo
+from wechat.kvstore import current_store
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("wechat_oa", __name__)
+
+WELCOME = "欢迎关注零工市场！干完活当天结账，收入、工单都能在这里查。"
+
+
+def endpoint(name="oa"):
+    cfg = current_app.config
+    prefix = "WECHAT_OA_" if name == "oa" else "WECHAT_MP_"
+    token = cfg.get(prefix + "TOKEN", "")
+    if not token:
+        raise CallbackError(404, f"{name} callback not configured")
+    skew = cfg.get("WECHAT_CALLBACK_MAX_SKEW", 300)
+    return Endpoint(name, token, cfg.get(prefix + "APPID", ""), cfg.get(prefix + "AES_KEY", ""),
+                    max_skew=None if skew in (None, "", "off") else int(skew))
+
+
+@bp.errorhandler(CallbackError)
+def refused(exc):
+    log.warning("wechat callback refused: %s %s", exc.status, exc.reason)
+    return Response(exc.reason, status=exc.status, mimetype="text/plain")
+
+
+@bp.get("/wechat/oa")
+def verify():
+    return Response(verify_echo(endpoint(), request.args, current_store()), mimetype="text/plain")
+
+
+@bp.post("/wechat/oa")
+def push():
+    body, mimetype = handle_post(endpoint(), request.args, request.get_data(cache=False), current_store(), dispatch)
+    return Response(body, mimetype=mimetype)
+
+
+@bp.post("/api/v1/me/oa-bind-code")
+@worker_required
+def bind_code():
+    """A one-time code the worker sends to the official account to join it to their record (when no unionid)."""
+    code, expires_at = followers.issue_bind_code(g.worker, current_store(), request_now())
+    return jsonify({"code": code, "expires_at": iso_utc(expires_at), "bound": bool(g.worker.oa_openid)})
+
+
+@bp.after_app_request
+def _deliver_notices(response):
+    notices.deliver_soon()
+    return response
+
+
+def dispatch(inbound):
+    """Reply text for one verified push, or None for `success`."""
+    msg, now = inbound.message, request_now()
+    ctx = commands.Context(inbound, followers.worker_for_openid(inbound.source), now)
+    if msg.type == "event":
+        handler = EVENTS.get(msg.event)
+        return handler(ctx) if handler else None
+    if msg.type == "text":
+        return _text(ctx, msg.content)
+    if msg.type == "voice":
+        if not msg.recognition:
+            return "没听清，请再说一遍，或者点下面的菜单。"
+        return _text(ctx, msg.recognition, voice=True)
+    return None
+
+
+def _text(ctx, text, voice=False):
+    if not voice and followers.looks_like_bind_code(text):
+        worker = followers.bind_with_code(ctx.openid, text, current_store(), ctx.now)
+        if worker is None:
+            return "绑定码不对或已过期，请在小程序里重新获取。"
+        return f"绑定成功！{worker.name or ''}以后干完活的验收和到账都会在这里通知您。\n" + wechat_commands.HELP_TEXT
+    cmd = commands.by_text(text)
+    if cmd is None:
+        return wechat_commands.HELP_TEXT
+    return commands.run(cmd, ctx, wechat_commands.NOT_BOUND_TEXT)
+
+
+def _unionid(openid):
+    try:
+        info = current_app.extensions["wechat_oa_client"].get("user/info", params={"openid": openid, "lang": "zh_CN"})
+    except Exception as exc:  # noqa: BLE001 - fall back to the bind code
+        log.warning("user/info failed for a follower: %s", exc)
+        return None
+    return info.get("unionid") if isinstance(info, dict) else None
+
+
+def _subscribe(ctx):
+    worker = followers.record_subscribe(ctx.openid, _unionid(ctx.openid), ctx.now)
+    if worker is None:
+        return WELCOME + "\n" + wechat_commands.NOT_BOUND_TEXT
+    ctx.worker = worker
+    scene = followers.station_from_scene(ctx.inbound.data.get("EventKey"))
+    extra = _checkin(ctx, scene) if scene else ""
+    return "\n".join(part for part in (WELCOME, extra, wechat_commands.HELP_TEXT) if part)
+
+
+def _checkin(ctx, station_id):
+    try:
+        _row, station = followers.record_checkin(ctx.worker, station_id, ctx.now)
+    except DomainError as exc:
+        return exc.message
+    return f"已在{station.name}签到。"
+
+
+def _scan(ctx):
+    station_id = followers.station_from_scene(ctx.inbound.data.get("EventKey"))
+    if station_id is None:
+        return None
+    if ctx.worker is None:
+        return wechat_commands.NOT_BOUND_TEXT
+    return _checkin(ctx, station_id)
+
+
+def _unsubscribe(ctx):
+    followers.record_unsubscribe(ctx.openid, ctx.now)
+    return None
+
+
+def _click(ctx):
+    cmd = commands.by_key(ctx.inbound.data.get("EventKey"))
+    return commands.run(cmd, ctx, wechat_commands.NOT_BOUND_TEXT) if cmd else None
+
+
+def _template_finished(ctx):
+    data = ctx.inbound.data
+    notices.record_delivery(data.get("MsgID") or data.get("MsgId"), data.get("Status", ""), ctx.now)
+    return None
+
+
+EVENTS = {
+    "subscribe": _subscribe,
+    "subscribe_scan": _subscribe,
+    "unsubscribe": _unsubscribe,
+    "scan": _scan,
+    "click": _click,
+    "templatesendjobfinish": _template_finished,
+    "subscribe_msg_sent_event": lambda ctx: _subscribe_msg_sent(ctx),
+}
+
+
+def _subscribe_msg_sent(ctx):
+    from handlers.wechat_mp import record_sent
+
+    record_sent(ctx.inbound.data, ctx.now)
+    return None

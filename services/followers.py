@@ -1,0 +1,113 @@
+"""Followers of the official account: joining openids to workers, bind codes, unsubscribes, check-ins, consents.
+
+A worker's official-account openid is joined by unionid, or by a one-time code shown in the mini-program and
+sent to the account. Nothing here talks to WeChat.
+"""
+
+import datetime as dt
+import secrets
+
+from models import CheckIn
+from models import Station
+from models import SubscribeConsent
+from models import Worker
+from models import transaction
+from services.errors import NotFound
+
+BIND_CODE_TTL = 600
+CHECKIN_QUIET = dt.timedelta(minutes=10)
+
+
+def worker_for_openid(oa_openid):
+    return Worker.get_or_none(Worker.oa_openid == oa_openid) if oa_openid else None
+
+
+def _attach(worker_id, oa_openid):
+    """Give `oa_openid` to worker `worker_id` (taking it from any other worker: an openid is one person)."""
+    Worker.update(oa_openid=None).where((Worker.oa_openid == oa_openid) & (Worker.id != worker_id)).execute()
+    Worker.update(oa_openid=oa_openid, oa_subscribed=True).where(Worker.id == worker_id).execute()
+
+
+def record_subscribe(oa_openid, unionid, now):
+    """A follow: the worker with this openid, or else with this unionid, is marked subscribed; None if unknown."""
+    with transaction():
+        worker = worker_for_openid(oa_openid)
+        if worker is None and unionid:
+            worker = Worker.get_or_none(Worker.unionid == unionid)
+        if worker is None:
+            return None
+        _attach(worker.id, oa_openid)
+        return Worker.get_by_id(worker.id)
+
+
+def record_unsubscribe(oa_openid, now):
+    """An unfollow: no official-account notice goes to this openid afterwards."""
+    with transaction():
+        return Worker.update(oa_subscribed=False).where(Worker.oa_openid == oa_openid).execute()
+
+
+def issue_bind_code(worker, store, now):
+    """A one-time 8-digit code, valid 10 minutes, that binds the official account when sent to it as text."""
+    for _ in range(5):
+        code = f"{secrets.randbelow(10**8):08d}"
+        if store.add(f"oa-bind:{code}", str(worker.id), BIND_CODE_TTL):
+            return code, now + dt.timedelta(seconds=BIND_CODE_TTL)
+    raise RuntimeError("could not allocate a bind code")
+
+
+def looks_like_bind_code(text):
+    text = (text or "").strip()
+    return len(text) == 8 and text.isdigit()
+
+
+def bind_with_code(oa_openid, code, store, now):
+    """Join `oa_openid` to the worker who was shown `code`; the code works once. None when unknown or used."""
+    key = f"oa-bind:{(code or '').strip()}"
+    worker_id = store.get(key)
+    if worker_id is None or not store.delete(key, worker_id):
+        return None
+    with transaction():
+        _attach(int(worker_id), oa_openid)
+        return Worker.get_by_id(int(worker_id))
+
+
+def record_checkin(worker, station_id, now, source="oa_scan"):
+    """The worker arrived at the station (a repeat scan within 10 minutes is the same arrival)."""
+    with transaction():
+        station = Station.get_or_none(Station.id == station_id)
+        if station is None:
+            raise NotFound("没有这个站点", code="station_not_found")
+        recent = (
+            CheckIn.select()
+            .where((CheckIn.worker == worker.id) & (CheckIn.station == station.id)
+                   & (CheckIn.created_at > now - CHECKIN_QUIET))
+            .first()
+        )
+        if recent is not None:
+            return recent, station
+        return CheckIn.create(worker=worker.id, station=station.id, source=source, created_at=now), station
+
+
+def station_from_scene(scene):
+    """The station id in a QR scene (`qrscene_12`, `12`, `station_12`), or None."""
+    scene = str(scene or "")
+    for prefix in ("qrscene_", "station_"):
+        if scene.startswith(prefix):
+            scene = scene[len(prefix):]
+    return int(scene) if scene.isdigit() and len(scene) < 10 else None
+
+
+def record_consents(mp_openid, items, now):
+    """Subscribe-message choices [(template_id, 'accept'|'reject'|'ban')]: each accept allows one more send."""
+    with transaction():
+        for template_id, status in items:
+            if not template_id:
+                continue
+            consent, _ = SubscribeConsent.get_or_create(mp_openid=mp_openid, template_id=template_id)
+            if status == "accept":
+                consent.remaining += 1
+            else:
+                consent.remaining = 0
+            consent.status = status if status in ("accept", "reject", "ban") else "reject"
+            consent.updated_at = now
+            consent.save()
