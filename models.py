@@ -396,6 +396,71 @@ class PayNotifyReceipt(BaseModel):
     received_at = DateTimeField(default=utcnow)
 
 
+# --- Reconciliation (issue 5) --------------------------------------------------------------------
+
+
+class ReconRun(BaseModel):
+    """One nightly reconciliation per business date, claimed in the database before it starts.
+
+    status: claimed | running | finished | failed. A claim whose heartbeat is older than a few minutes (a killed
+    process) may be taken over; `summary` is JSON (counts checked, findings per kind).
+    """
+
+    business_date = DateField(unique=True)
+    status = CharField(max_length=16, default="claimed", index=True)
+    claimed_by = CharField(max_length=128, default="")
+    claimed_at = DateTimeField(default=utcnow)
+    heartbeat = DateTimeField(default=utcnow)
+    finished_at = DateTimeField(null=True)
+    attempts = IntegerField(default=1)
+    summary = TextField(default="{}")
+    findings_count = IntegerField(default=0)
+    error = CharField(max_length=500, default="")
+
+
+class ReconFinding(BaseModel):
+    """Something reconciliation found wrong, with what it concerns; staff acknowledge and resolve it."""
+
+    run = ForeignKeyField(ReconRun, backref="findings", on_delete="CASCADE")
+    kind = CharField(max_length=48, index=True)
+    severity = CharField(max_length=16, default="error")  # error | warning
+    object_type = CharField(max_length=32, default="")
+    object_id = CharField(max_length=64, default="")
+    message = CharField(max_length=500)
+    detail = TextField(default="{}")
+    status = CharField(max_length=16, default="open", index=True)  # open | acknowledged | resolved
+    note = CharField(max_length=500, default="")
+    acted_by = ForeignKeyField(Staff, null=True, backref="recon_findings", on_delete="RESTRICT")
+    acted_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class DailyBalance(BaseModel):
+    """Closing balance of one ledger account at the end of a business date (non-zero balances only).
+
+    Written once, when the date is first reconciled, so the next day starts from it instead of rescanning history.
+    """
+
+    business_date = DateField(index=True)
+    account = ForeignKeyField(Account, backref="daily_balances", on_delete="RESTRICT")
+    closing_fen = BigIntegerField()
+    movement_fen = BigIntegerField(default=0)
+
+    class Meta:
+        indexes = ((("business_date", "account"), True),)
+
+
+class StaffNotice(BaseModel):
+    """A notice for staff (admins have no WeChat channel here): shown in the console until read."""
+
+    staff = ForeignKeyField(Staff, backref="notices", on_delete="CASCADE")
+    kind = CharField(max_length=32)
+    payload = TextField(default="{}")
+    dedup_key = CharField(max_length=160, unique=True)
+    read_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
 ALL_MODELS = [
     Station,
     Enterprise,
@@ -419,4 +484,8 @@ ALL_MODELS = [
     Payout,
     PayoutItem,
     PayNotifyReceipt,
+    ReconRun,
+    ReconFinding,
+    DailyBalance,
+    StaffNotice,
 ]
