@@ -110,6 +110,25 @@ def run_once(s, fixture, rnd, args, log_path):
     return result
 
 
+def snapshot(rev):
+    """Export commit `rev` of the service (without bench/) to bench/out/tree, so a run measures committed code
+    even while the work tree changes; must run before anything imports the service."""
+    import shutil
+    import subprocess
+
+    tree = os.path.join(sc_mod.OUT, "tree")
+    shutil.rmtree(tree, ignore_errors=True)
+    os.makedirs(tree)
+    archive = subprocess.run(["git", "archive", rev, "--", ".", ":!bench"], cwd=sc_mod.ROOT, check=True,
+                             capture_output=True).stdout  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+    os.environ["BENCH_APP_ROOT"] = tree
+    sys.path.insert(0, tree)
+    runner.APP_ROOT = tree
+    return subprocess.run(["git", "rev-parse", "--short", rev], cwd=sc_mod.ROOT, capture_output=True,
+                          text=True).stdout.strip()  # fmt: skip
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", action="append", help="run scenarios whose name contains this (repeatable)")
@@ -117,7 +136,9 @@ def main(argv=None):
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "5")))
     parser.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", "1")))
     parser.add_argument("--results", default=os.environ.get("BENCH_RESULTS", "bench/RESULTS.md"))
+    parser.add_argument("--snapshot", metavar="REV", help="measure commit REV (e.g. HEAD), not the work tree")
     args = parser.parse_args(argv)
+    revision = snapshot(args.snapshot) if args.snapshot else "work tree"
     selected = [s for s in sc_mod.all_scenarios() if not args.only or any(o in s.name for o in args.only)]
     # References a selected scenario is compared with always run too, so each round has its pair.
     names = {s.name for s in selected} | {ref for s in selected for ref in s.compare}
@@ -144,7 +165,7 @@ def main(argv=None):
     command = "make bench" + (
         f" (python -m bench.bench {' '.join(argv or sys.argv[1:])})" if (argv or sys.argv[1:]) else ""
     )
-    header = report.header(args, command, time.monotonic() - started)
+    header = report.header(args, command, time.monotonic() - started, revision)
     text = report.markdown(table, header)
     print(text)
     if args.results:

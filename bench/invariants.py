@@ -11,6 +11,7 @@ from playhouse.db_url import connect
 import models
 from models import Inspection
 from models import Job
+from models import LedgerTxn
 from models import Order
 from models import PieceReport
 from models import Posting
@@ -82,7 +83,8 @@ def _ledger():
     earned = Inspection.select(fn.COALESCE(fn.SUM(Inspection.amount_fen), 0)).scalar()
     posted = (
         Posting.select(fn.COALESCE(fn.SUM(Posting.amount_fen), 0))
-        .where(Posting.inspection.is_null(False) & (Posting.amount_fen < 0))
+        .join(LedgerTxn)
+        .where(Posting.inspection.is_null(False) & LedgerTxn.kind.in_(["earning", "earning_correction"]))
         .scalar()
     )
     if int(earned or 0) != -int(posted or 0):

@@ -96,7 +96,7 @@ def markdown(table, header):
     return "\n".join(lines) + "\n"
 
 
-def header(args, command, elapsed):
+def header(args, command, elapsed, revision="work tree"):
     import datetime as dt
     import platform
     from importlib import metadata
@@ -116,7 +116,7 @@ def header(args, command, elapsed):
         [
             "# lingong benchmark results",
             "",
-            f"- Date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; command: `{command}`; took {elapsed / 60:.1f} min.",
+            f"- Date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; command: `{command}`; took {elapsed / 60:.1f} min; code: {revision}.",
             f"- Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}; {versions}.",
             f"- Every server: `gunicorn {' '.join(runner.GUNICORN_ARGS)}` (same settings for all, restarted per run).",
             f"- Load: `wrk -t{runner.WRK_THREADS} -c{runner.WRK_CONNECTIONS} -d{args.duration}s --latency "

@@ -24,6 +24,8 @@ GUNICORN_ARGS = [
 ]  # fmt: skip
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
+# The service's code: the work tree, or a snapshot of a commit (`--snapshot`, see bench.snapshot()).
+APP_ROOT = os.environ.get("BENCH_APP_ROOT", ROOT)
 LUA = os.path.join(ROOT, "bench", "lua", "replay.lua")
 
 
@@ -81,7 +83,7 @@ class Server:
 
     def __init__(self, app_spec, env, log_path):
         self.app_spec = app_spec
-        self.env = {**os.environ, **env, "PYTHONPATH": ROOT}
+        self.env = {**os.environ, **env, "PYTHONPATH": f"{APP_ROOT}:{ROOT}" if APP_ROOT != ROOT else ROOT}
         self.log_path = log_path
         self.proc = None
 
@@ -89,7 +91,7 @@ class Server:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [os.path.join(VENV_BIN, "gunicorn"), *GUNICORN_ARGS, self.app_spec],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=APP_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
