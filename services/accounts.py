@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+from peewee import JOIN
 from peewee import IntegrityError
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
@@ -41,7 +42,14 @@ def resolve_token(token, now):
     """The live AuthToken for a bearer token, or None."""
     if not token or len(token) > 128:
         return None
-    row = AuthToken.get_or_none(AuthToken.token_hash == _hash(token))
+    row = (
+        AuthToken.select(AuthToken, Worker, Staff)
+        .join(Worker, JOIN.LEFT_OUTER, on=(AuthToken.worker == Worker.id))
+        .switch(AuthToken)
+        .join(Staff, JOIN.LEFT_OUTER, on=(AuthToken.staff == Staff.id))
+        .where(AuthToken.token_hash == _hash(token))
+        .first()
+    )
     if row is None or row.expires_at <= now:
         return None
     return row

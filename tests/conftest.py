@@ -6,6 +6,9 @@ import itertools
 import os
 
 import pytest
+from peewee import MySQLDatabase
+from peewee import SqliteDatabase
+from playhouse.migrations import Runner
 
 import models
 from app import create_app
@@ -25,9 +28,14 @@ def _truncate_all():
 
     tables += [m._meta.table_name for m in SANDBOX_MODELS]
     quoted = ", ".join(f'"{t}"' for t in tables)
-    if isinstance(models.db.obj, models.SqliteDatabase):
+    if isinstance(models.db.obj, SqliteDatabase):
         for table in tables:
             models.db.execute_sql(f'DELETE FROM "{table}"')
+    elif isinstance(models.db.obj, MySQLDatabase):
+        models.db.execute_sql("SET FOREIGN_KEY_CHECKS = 0")
+        for table in tables:
+            models.db.execute_sql(f"TRUNCATE TABLE `{table}`")
+        models.db.execute_sql("SET FOREIGN_KEY_CHECKS = 1")
     else:
         models.db.execute_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
 
@@ -47,7 +55,7 @@ def app(tmp_path):
         if not _schema_ready:
             with models.db.connection_context():
                 models.db.drop_tables(_all_models(), safe=True, cascade=True)
-                models.db.execute_sql('DROP TABLE IF EXISTS "schema_migration"')
+                models.db.drop_tables([Runner(models.db.obj).History], safe=True)
             migrate_database()
             _schema_ready = True
         with models.db.connection_context():
@@ -59,6 +67,8 @@ def app(tmp_path):
         yield application
         if not models.db.is_closed():
             models.db.close()
+    if hasattr(models.db.obj, "close_all"):
+        models.db.obj.close_all()
 
 
 def _all_models():

@@ -1,0 +1,49 @@
+"""The ledger refuses unbalanced or non-integer transactions and is idempotent on its key."""
+
+import datetime as dt
+
+import pytest
+
+from models import LedgerTxn
+from models import Posting
+from services import ledger
+from services.ledger import UnbalancedTransaction
+
+DAY = dt.date(2026, 11, 28)
+
+
+def test_post_is_idempotent_on_key(app, make_enterprise, login):
+    worker, _ = login("alice")
+    enterprise = make_enterprise()
+    legs = [(ledger.enterprise_labour(enterprise), 120), (ledger.worker_payable(worker), -120)]
+    first = ledger.post("earning:test-1", "earning", legs, DAY)
+    again = ledger.post("earning:test-1", "earning", legs, DAY)
+    assert first.id == again.id
+    assert LedgerTxn.select().count() == 1 and Posting.select().count() == 2
+    assert ledger.owed_fen(worker) == 120
+
+
+@pytest.mark.parametrize("amounts", [(100, -99), (1.5, -1.5), (True, -1), ()])
+def test_unbalanced_or_non_integer_refused(app, make_enterprise, login, amounts):
+    worker, _ = login("bob")
+    accounts = [ledger.enterprise_labour(make_enterprise()), ledger.worker_payable(worker)]
+    legs = list(zip(accounts, amounts, strict=False))
+    with pytest.raises(UnbalancedTransaction):
+        ledger.post("bad", "earning", legs, DAY)
+    assert LedgerTxn.select().count() == 0 and Posting.select().count() == 0
+
+
+def test_accounts_are_created_once(app, login):
+    worker, _ = login("carol")
+    assert ledger.worker_payable(worker).id == ledger.worker_payable(worker.id).id
+    assert ledger.worker_payable(worker).id != ledger.worker_inflight(worker).id
+
+
+def test_worker_balances_in_one_query(app, make_enterprise, login):
+    a, _ = login("a")
+    b, _ = login("b")
+    enterprise = make_enterprise()
+    ledger.post("e1", "earning", [(ledger.enterprise_labour(enterprise), 50), (ledger.worker_payable(a), -50)], DAY)
+    ledger.post("p1", "payout", [(ledger.worker_payable(a), 20), (ledger.worker_inflight(a), -20)], DAY)
+    assert ledger.worker_balances([a.id, b.id]) == {a.id: {"owed": 30, "inflight": 20}, b.id: {"owed": 0, "inflight": 0}}
+    assert ledger.unbalanced_transactions() == []
