@@ -1,0 +1,296 @@
+"""Same-day payouts through WeChat Pay 商家转账: two phases, one state machine, a sweeper.
+
+Phase 1 (one transaction): the payout row with a unique out_bill_no, the pieces it settles and the posting
+payable -> in-flight. Phase 2 (after commit): the API call with that number. An ambiguous answer is resolved by
+querying that number, never by a new one; only a confirmed failure releases the money to be paid again.
+"""
+
+import datetime as dt
+import logging
+import secrets
+
+from peewee import fn
+
+from models import Account
+from models import Payout
+from models import Posting
+from models import Worker
+from models import is_sqlite
+from models import transaction
+from services import ledger
+from services import notices
+from services import payout_policy
+from services.clock import business_date
+from services.errors import Conflict
+from services.errors import DomainError
+from services.payout_items import allocate
+from wechat import pay as wechat_pay
+from wechat.pay import PayAmbiguous
+from wechat.pay import PayNotFound
+from wechat.pay import PayRejected
+
+log = logging.getLogger(__name__)
+
+FINAL = frozenset({"SUCCESS", "FAIL", "CANCELLED"})
+FAILED = frozenset({"FAIL", "CANCELLED"})
+PENDING = wechat_pay.PENDING_STATES
+CONFIRM_WINDOW = dt.timedelta(hours=24)
+EXPIRY_GRACE = dt.timedelta(minutes=10)
+
+
+def new_out_bill_no(now):
+    """Our idempotency key at WeChat Pay: letters and digits, 26 characters, unique."""
+    return "LG" + now.strftime("%Y%m%d") + secrets.token_hex(8).upper()
+
+
+def transition_allowed(old, new):
+    """Allowed moves: CREATED -> any WeChat state; pending -> pending or final; final states never move."""
+    if old in FINAL or new == old or new == "CREATED":
+        return False
+    return new in PENDING or new in FINAL
+
+
+def _lock_worker(worker_id):
+    # SQLite's BEGIN IMMEDIATE already serialises writers; elsewhere lock the worker row.
+    if not is_sqlite():
+        Worker.select(Worker.id).where(Worker.id == worker_id).for_update().first()
+
+
+def _sent_today(day, worker_id=None):
+    query = Payout.select(fn.COALESCE(fn.SUM(Payout.amount_fen), 0)).where(
+        (Payout.method == "wechat") & (Payout.business_date == day) & (Payout.state.not_in(list(FAILED)))
+    )
+    if worker_id is not None:
+        query = query.where(Payout.worker == worker_id)
+    return int(query.scalar() or 0)
+
+
+def prepare_payouts(worker, now, policy=None):
+    """Phase 1: payout rows for what `worker` is owed, within policy, and payable -> in-flight; no WeChat call.
+
+    Returns (payouts, reason); reason says why less than everything owed was taken ('' when all of it).
+    """
+    policy = policy or payout_policy.current()
+    worker = Worker.get_by_id(worker if isinstance(worker, int) else worker.id)
+    day = business_date(now)
+    with transaction():
+        _lock_worker(worker.id)
+        owed = ledger.owed_fen(worker.id)
+        amounts, reason = payout_policy.plan_amounts(policy, owed, _sent_today(day, worker.id), _sent_today(day))
+        if any(amount >= policy.real_name_from_fen for amount in amounts) and not worker.real_name.strip():
+            raise Conflict(
+                "单笔2000元及以上的工钱需要实名才能转账，请先在小程序“我的”里填写真实姓名",
+                code="real_name_required",
+            )
+        payouts = []
+        for amount in amounts:
+            payout = Payout.create(
+                worker=worker.id, method="wechat", out_bill_no=new_out_bill_no(now), amount_fen=amount,
+                state="CREATED", business_date=day, deadline=now + CONFIRM_WINDOW,
+                next_check_at=now + policy.sweep_after, created_at=now, updated_at=now,
+            )  # fmt: skip
+            allocate(payout, worker.id, amount)
+            ledger.post(
+                f"payout:{payout.out_bill_no}:send", "payout_send",
+                [(ledger.worker_payable(worker.id), amount), (ledger.worker_inflight(worker.id), -amount)],
+                day, memo=f"payout {payout.out_bill_no} to WeChat Pay", now=now,
+            )  # fmt: skip
+            payouts.append(payout)
+    return payouts, reason
+
+
+def send_payout(payout, now, policy=None):
+    """Phase 2: ask WeChat Pay for the transfer under the payout's own out_bill_no (safe to repeat)."""
+    policy = policy or payout_policy.current()
+    payout = Payout.get_by_id(payout if isinstance(payout, int) else payout.id)
+    if payout.state != "CREATED":
+        return payout
+    worker = payout.worker
+    Payout.update(attempts=Payout.attempts + 1, updated_at=now).where(Payout.id == payout.id).execute()
+    user_name = worker.real_name.strip() if payout.amount_fen >= policy.real_name_from_fen else None
+    try:
+        bill = wechat_pay.client().create_transfer(
+            payout.out_bill_no, worker.mp_openid, payout.amount_fen, policy.remark, user_name=user_name
+        )
+    except PayAmbiguous as exc:
+        return _later(payout, f"ambiguous: {exc}", now + policy.sweep_after)
+    except PayRejected as exc:
+        return _resolve_by_query(payout, now, policy, rejected=exc)
+    return apply_bill(payout, bill, now)[0]
+
+
+def payout_for_worker(worker, now, policy=None):
+    """Pay out everything the worker is owed, within policy: prepare, commit, then call WeChat Pay."""
+    policy = policy or payout_policy.current()
+    payouts, reason = prepare_payouts(worker, now, policy)
+    return [send_payout(p, now, policy) for p in payouts], reason
+
+
+def payout_after_inspection(worker, now):
+    """Hook run AFTER an inspection commits: in immediate mode, pay the worker at once. Never raises."""
+    policy = payout_policy.current()
+    if policy.mode != "immediate":
+        return []
+    try:
+        return payout_for_worker(worker, now, policy)[0]
+    except DomainError as exc:
+        log.info("payout after inspection not made for worker %s: %s", getattr(worker, "id", worker), exc.message)
+    except Exception:
+        log.exception("payout after inspection failed; the sweeper and the cut-off run will retry")
+    return []
+
+
+def run_cutoff_payouts(now):
+    """Daily cut-off (scheduler job): pay every worker what is owed (also the catch-up in immediate mode)."""
+    policy = payout_policy.current()
+    owing = (
+        Posting.select(Account.worker)
+        .join(Account)
+        .where(Account.kind == "worker_payable")
+        .group_by(Account.worker)
+        .having(fn.SUM(Posting.amount_fen) <= -policy.min_fen)
+        .tuples()
+    )
+    summary = {"workers": 0, "payouts": 0, "amount_fen": 0, "skipped": {}}
+    for (worker_id,) in list(owing):
+        summary["workers"] += 1
+        try:
+            payouts, reason = payout_for_worker(worker_id, now, policy)
+        except DomainError as exc:
+            summary["skipped"][worker_id] = exc.code
+            continue
+        if reason:
+            summary["skipped"][worker_id] = reason
+        summary["payouts"] += len(payouts)
+        summary["amount_fen"] += sum(p.amount_fen for p in payouts)
+    return summary
+
+
+def _later(payout, error, when):
+    Payout.update(last_error=error[:200], next_check_at=when).where(Payout.id == payout.id).execute()
+    log.warning("payout %s unresolved (%s); will query again", payout.out_bill_no, error)
+    return Payout.get_by_id(payout.id)
+
+
+def _resolve_by_query(payout, now, policy, rejected=None):
+    """Ask WeChat Pay what became of `payout`; NOT_FOUND after a rejection is a confirmed failure."""
+    try:
+        bill = wechat_pay.client().query_transfer(payout.out_bill_no)
+    except PayNotFound:
+        if rejected is not None:
+            return apply_state(payout, "FAIL", now, fail_reason=rejected.code[:64])[0]
+        return send_payout(payout, now, policy)  # never reached WeChat: send the SAME number
+    except (PayAmbiguous, PayRejected) as exc:
+        return _later(payout, f"query: {exc}", now + policy.sweep_after)
+    return apply_bill(payout, bill, now)[0]
+
+
+def apply_bill(payout, bill, now):
+    return apply_state(
+        payout, bill.state, now, amount_fen=bill.amount_fen, transfer_bill_no=bill.transfer_bill_no,
+        package_info=bill.package_info, fail_reason=bill.fail_reason,
+    )  # fmt: skip
+
+
+class AmountMismatch(Conflict):
+    code = "amount_mismatch"
+
+
+def apply_state(payout, state, now, amount_fen=None, transfer_bill_no="", package_info="", fail_reason=""):
+    """The one state machine (notify, query and create paths): move along allowed transitions, post money once.
+
+    SUCCESS posts in-flight -> WeChat Pay clearing; FAIL or CANCELLED reverses in-flight -> payable.
+    Returns (payout, changed).
+    """
+    policy = payout_policy.current()
+    payout_id = payout if isinstance(payout, int) else payout.id
+    with transaction():
+        current = Payout.get_by_id(payout_id)
+        if amount_fen is not None and amount_fen != current.amount_fen:
+            log.error("payout %s: WeChat amount %s != ours %s", current.out_bill_no, amount_fen, current.amount_fen)
+            raise AmountMismatch("转账金额与本地记录不一致", amount_fen=amount_fen)
+        if not transition_allowed(current.state, state):
+            if state == current.state and package_info and not current.package_info:
+                Payout.update(package_info=package_info).where(Payout.id == payout_id).execute()
+            return Payout.get_by_id(payout_id), False
+        fields = {"state": state, "updated_at": now, "last_error": ""}
+        if transfer_bill_no:
+            fields["transfer_bill_no"] = transfer_bill_no
+        if package_info:
+            fields["package_info"] = package_info
+        if state in FINAL:
+            fields.update(finished_at=now, next_check_at=None, fail_reason=(fail_reason or "")[:64])
+        else:
+            fields["next_check_at"] = now + policy.recheck
+        moved = Payout.update(**fields).where((Payout.id == payout_id) & (Payout.state == current.state)).execute()
+        if not moved:
+            return Payout.get_by_id(payout_id), False
+        _post_outcome(current, state, now)
+    return Payout.get_by_id(payout_id), True
+
+
+def _post_outcome(payout, state, now):
+    worker_id, amount, number = payout.worker_id, payout.amount_fen, payout.out_bill_no
+    day = business_date(now)
+    if state == "SUCCESS":
+        ledger.post(
+            f"payout:{number}:paid", "payout_paid",
+            [(ledger.worker_inflight(worker_id), amount), (ledger.wechatpay_clearing(), -amount)],
+            day, memo=f"payout {number} received", now=now,
+        )  # fmt: skip
+        notices.enqueue(worker_id, "payout_arrived", {"amount_fen": amount}, key=f"payout_arrived:{number}", now=now)
+    elif state in FAILED:
+        ledger.post(
+            f"payout:{number}:reverse", "payout_reversed",
+            [(ledger.worker_inflight(worker_id), amount), (ledger.worker_payable(worker_id), -amount)],
+            day, memo=f"payout {number} {state.lower()}: owed again", now=now,
+        )  # fmt: skip
+    elif state == "WAIT_USER_CONFIRM":
+        notices.enqueue(
+            worker_id, "payout_sent_confirm", {"amount_fen": amount}, key=f"payout_confirm:{number}", now=now
+        )
+
+
+def recent_for_worker(worker, limit=5):
+    """(when, amount_fen, state) of the worker's latest payouts, for the official-account menu."""
+    rows = Payout.select().where(Payout.worker == worker.id).order_by(Payout.id.desc()).limit(limit)
+    return [(p.created_at, p.amount_fen, p.state) for p in rows]
+
+
+def refresh_payout(payout, now):
+    """Query WeChat Pay for one payout in flight and apply what it says (worker's 'I confirmed', the sweeper)."""
+    policy = payout_policy.current()
+    payout = Payout.get_by_id(payout if isinstance(payout, int) else payout.id)
+    if payout.method != "wechat" or payout.state in FINAL:
+        return payout
+    if payout.state == "CREATED":
+        return _resolve_by_query(payout, now, policy)
+    try:
+        bill = wechat_pay.client().query_transfer(payout.out_bill_no)
+    except (PayAmbiguous, PayRejected) as exc:
+        return _later(payout, f"query: {exc}", now + policy.sweep_after)
+    payout = apply_bill(payout, bill, now)[0]
+    if payout.state == "WAIT_USER_CONFIRM" and payout.deadline and now >= payout.deadline + EXPIRY_GRACE:
+        # WeChat's own expiry may lag: withdraw it ourselves so the money can be offered again.
+        try:
+            wechat_pay.client().cancel_transfer(payout.out_bill_no)
+            payout = apply_bill(payout, wechat_pay.client().query_transfer(payout.out_bill_no), now)[0]
+        except (PayAmbiguous, PayRejected) as exc:
+            return _later(payout, f"cancel: {exc}", now + policy.sweep_after)
+    return payout
+
+
+def sweep_inflight(now):
+    """Scheduler job: resolve every WeChat payout in flight whose check is due (CREATED ones after a few minutes)."""
+    due = Payout.select(Payout.id).where(
+        (Payout.method == "wechat") & Payout.state.not_in(list(FINAL)) & (Payout.next_check_at <= now)
+    )
+    states = {}
+    for (payout_id,) in list(due.order_by(Payout.id).tuples()):
+        try:
+            payout = refresh_payout(payout_id, now)
+        except DomainError as exc:
+            log.error("sweep of payout %s: %s", payout_id, exc.message)
+            continue
+        states[payout.state] = states.get(payout.state, 0) + 1
+    return states
