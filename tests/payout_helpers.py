@@ -92,8 +92,8 @@ class Market:
         return self.deliver(now=now, **faults)
 
 
-@pytest.fixture
-def market(app, client, login, make_job, make_station, make_staff, staff_headers):
+@pytest.fixture(name="market")
+def market_fixture(app, client, login, make_job, make_station, make_staff, staff_headers):
     app.config["PAYOUT_MODE"] = "immediate"
     _register_payout_blueprints(app)
     wechat_pay.client()  # sandbox keys in place before the first call
