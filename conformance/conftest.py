@@ -63,3 +63,37 @@ def kv(tmp_path):
     database.create_tables([KeyValue])
     yield DbStore()
     database.close()
+
+
+@pytest.fixture()
+def make_app(tmp_path):
+    """make_app(**config) -> the real application (sandbox on) on a fresh SQLite file, inside an app context."""
+    import models
+    from app import create_app
+    from cli import migrate_database
+
+    contexts = []
+
+    def make(**config):
+        app = create_app(
+            {
+                "TESTING": True,
+                "WECHAT_SANDBOX": True,
+                "SECRET_KEY": "conformance",
+                "LINGONG_ENV": "test",
+                "DATABASE_URL": "sqlite:///" + str(tmp_path / "conformance.db"),
+                **config,
+            }
+        )
+        migrate_database()
+        context = app.app_context()
+        context.push()
+        contexts.append(context)
+        models.db.connect(reuse_if_open=True)
+        return app
+
+    yield make
+    for context in reversed(contexts):
+        if not models.db.is_closed():
+            models.db.close()
+        context.pop()

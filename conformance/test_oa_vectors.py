@@ -61,7 +61,12 @@ def test_02_compatible_mode_xml(load_vector, kv):
     v = load_vector("02_mp_crypto_tencent_python_sample_2014.json")
     d = v["decrypt"]
     endpoint = Endpoint("oa", v["token"], v["appid"], v["encoding_aes_key"], max_skew=None)
-    args = {"timestamp": d["timestamp"], "nonce": d["nonce"], "msg_signature": d["msg_signature"], "encrypt_type": "aes"}
+    args = {
+        "timestamp": d["timestamp"],
+        "nonce": d["nonce"],
+        "msg_signature": d["msg_signature"],
+        "encrypt_type": "aes",
+    }
     inbound = open_post(endpoint, args, d["from_xml"].encode(), kv)
     assert inbound.message.type == "text" and inbound.message.content == "abcdteT"
     wrong_app = Endpoint("oa", v["token"], "wx0000000000000000", v["encoding_aes_key"], max_skew=None)
@@ -88,7 +93,12 @@ def test_04_wechatpy_vectors(load_vector, kv):
     envelope = encrypt_reply(endpoint, e["plaintext"], e["nonce"], now=int(e["timestamp"]), random16=e["random16"])
     assert e["expected_encrypt"] in envelope and e["expected_msg_signature"] in envelope
     d = v["decrypt"]
-    args = {"timestamp": d["timestamp"], "nonce": d["nonce"], "msg_signature": d["msg_signature"], "encrypt_type": "aes"}
+    args = {
+        "timestamp": d["timestamp"],
+        "nonce": d["nonce"],
+        "msg_signature": d["msg_signature"],
+        "encrypt_type": "aes",
+    }
     body = f"<xml><Encrypt><![CDATA[{d['encrypt']}]]></Encrypt></xml>".encode()
     inbound = open_post(endpoint, args, body, kv)
     assert inbound.message.content == d["expected_content"] and inbound.source == d["expected_from"]
@@ -130,7 +140,90 @@ def test_every_sample_parses_in_plain_and_safe_mode(sample, kv):
     assert inbound.data.get("MsgType")
     encrypt = encrypt_text(endpoint, body.decode("utf-8"))
     nonce = "n2" + sample[-20:]
-    envelope = json.dumps({"Encrypt": encrypt}) if sample.endswith(".json") else f"<xml><Encrypt>{encrypt}</Encrypt></xml>"
+    envelope = (
+        json.dumps({"Encrypt": encrypt}) if sample.endswith(".json") else f"<xml><Encrypt>{encrypt}</Encrypt></xml>"
+    )
     safe_args = {"timestamp": str(now), "nonce": nonce, "encrypt_type": "aes"}
     safe_args["msg_signature"] = sign(OUR_TOKEN, str(now), nonce, encrypt)
     assert open_post(endpoint, safe_args, envelope.encode(), kv, now).data == inbound.data
+
+
+# --- through the real endpoints ----------------------------------------------------------------------------
+
+
+def test_01_official_vector_through_the_real_endpoint(load_vector, make_app):
+    """The 2024 official vector: its timestamps are from 2024, so the clock check is relaxed for this test only."""
+    v = load_vector("01_msgpush_official_2024.json")
+    s = v["safe_mode_post"]
+    app = make_app(
+        WECHAT_OA_TOKEN=v["token"],
+        WECHAT_OA_APPID=s["appid"],
+        WECHAT_OA_AES_KEY=s["encoding_aes_key"],
+        WECHAT_CALLBACK_MAX_SKEW=None,
+    )
+    client = app.test_client()
+    echo = client.get("/wechat/oa", query_string=v["url_verify_get"])
+    assert echo.status_code == 200 and echo.get_data(as_text=True) == v["url_verify_get"]["echostr"]
+    plain = v["plain_post"]
+    args = {k: plain[k] for k in ("signature", "timestamp", "nonce")}
+    answer = client.post("/wechat/oa", query_string=args, json=plain["body_json"])
+    assert answer.status_code == 200 and answer.get_data(as_text=True) == "success"
+    swapped = dict(s["query"], msg_signature=s["query"]["signature"])
+    assert client.post("/wechat/oa", query_string=swapped, json=s["body_json"]).status_code == 403
+    safe = client.post("/wechat/oa", query_string=s["query"], json=s["body_json"])
+    assert safe.status_code == 200 and safe.get_data(as_text=True) == "success"
+    assert client.post("/wechat/oa", query_string=s["query"], json=s["body_json"]).status_code == 403  # replayed
+
+
+def test_01_vector_is_refused_with_the_clock_check_on(load_vector, make_app):
+    v = load_vector("01_msgpush_official_2024.json")
+    s = v["safe_mode_post"]
+    app = make_app(WECHAT_OA_TOKEN=v["token"], WECHAT_OA_APPID=s["appid"], WECHAT_OA_AES_KEY=s["encoding_aes_key"])
+    assert app.test_client().post("/wechat/oa", query_string=s["query"], json=s["body_json"]).status_code == 403
+
+
+def _check_reply(response, endpoint, sample_fields, encrypted):
+    from wechat.xmlsafe import parse_xml
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    if body == "success":
+        return
+    fields = parse_xml(body)
+    if encrypted:
+        assert fields["MsgSignature"] == sign(endpoint.token, fields["TimeStamp"], fields["Nonce"], fields["Encrypt"])
+        fields = parse_xml(decrypt_text(endpoint, fields["Encrypt"]))
+    assert fields["MsgType"] == "text" and fields["Content"]
+    assert fields["ToUserName"] == sample_fields["FromUserName"]
+    assert fields["FromUserName"] == sample_fields["ToUserName"]
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "safe"])
+def test_every_sample_gets_200_through_the_real_endpoint(make_app, encrypted):
+    from wechat.simulate import signed_push
+    from wechat.xmlsafe import parse_json
+    from wechat.xmlsafe import parse_xml
+
+    app = make_app()
+    client = app.test_client()
+    cfg = app.config
+    for sample in message_samples():
+        body = (vectors_dir() / sample).read_text(encoding="utf-8")
+        to_mp = sample.startswith("messages/wxjava/miniapp__")
+        name = "mp" if to_mp else "oa"
+        endpoint = Endpoint(
+            name,
+            cfg[f"WECHAT_{name.upper()}_TOKEN"],
+            cfg[f"WECHAT_{name.upper()}_APPID"],
+            cfg[f"WECHAT_{name.upper()}_AES_KEY"],
+        )
+        fmt = "json" if sample.endswith(".json") else "xml"
+        fields = parse_json(body) if fmt == "json" else parse_xml(body)
+        args, data = signed_push(endpoint, body, encrypted=encrypted, fmt=fmt)
+        response = client.post(
+            f"/wechat/{name}",
+            query_string=args,
+            data=data,
+            content_type="application/json" if fmt == "json" else "text/xml",
+        )
+        _check_reply(response, endpoint, fields, encrypted)

@@ -23,9 +23,7 @@ HELP_TEXT = (
     "【辅导员】联系站点辅导员"
 )
 
-NOT_BOUND_TEXT = (
-    "还没有绑定零工账号。请打开“零工市场”小程序，点“我的”→“绑定公众号”，把显示的8位数字发到这里就好了。"
-)
+NOT_BOUND_TEXT = "还没有绑定零工账号。请打开“零工市场”小程序，点“我的”→“绑定公众号”，把显示的8位数字发到这里就好了。"
 
 
 def yuan(fen):
@@ -50,9 +48,7 @@ def my_orders(ctx):
         return "您现在没有进行中的工单。发“活”看看站点还有什么活。"
     lines = ["进行中的工单："]
     for order in mine:
-        lines.append(
-            f"{order.job.title}：接 {order.quantity} 件，交 {order.reported} 件，验收 {order.accepted} 件"
-        )
+        lines.append(f"{order.job.title}：接 {order.quantity} 件，交 {order.reported} 件，验收 {order.accepted} 件")
     return "\n".join(lines)
 
 

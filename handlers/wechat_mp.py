@@ -20,8 +20,10 @@ from wechat.kvstore import current_store
 bp = Blueprint("wechat_mp", __name__)
 bp.register_error_handler(CallbackError, refused)
 
-CONSENT_EVENTS = {"subscribe_msg_popup_event": "SubscribeMsgPopupEvent",
-                  "subscribe_msg_change_event": "SubscribeMsgChangeEvent"}
+CONSENT_EVENTS = {
+    "subscribe_msg_popup_event": "SubscribeMsgPopupEvent",
+    "subscribe_msg_change_event": "SubscribeMsgChangeEvent",
+}
 
 
 @bp.get("/wechat/mp")
@@ -31,8 +33,7 @@ def verify():
 
 @bp.post("/wechat/mp")
 def push():
-    body, mimetype = handle_post(endpoint("mp"), request.args, request.get_data(cache=False), current_store(),
-                                 dispatch)
+    body, mimetype = handle_post(endpoint("mp"), request.args, request.get_data(cache=False), current_store(), dispatch)
     return Response(body, mimetype=mimetype)
 
 
@@ -49,7 +50,9 @@ def dispatch(inbound):
     """Consents and delivery results; every push is answered `success`."""
     data, event = inbound.data, inbound.event
     if event in CONSENT_EVENTS:
-        choices = [(i.get("TemplateId", ""), i.get("SubscribeStatusString", "")) for i in items(data, CONSENT_EVENTS[event])]
+        choices = [
+            (i.get("TemplateId", ""), i.get("SubscribeStatusString", "")) for i in items(data, CONSENT_EVENTS[event])
+        ]
         followers.record_consents(inbound.source, choices, request_now())
     elif event == "subscribe_msg_sent_event":
         record_sent(data, request_now())

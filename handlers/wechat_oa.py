@@ -41,8 +41,13 @@ def endpoint(name="oa"):
     if not token:
         raise CallbackError(404, f"{name} callback not configured")
     skew = cfg.get("WECHAT_CALLBACK_MAX_SKEW", 300)
-    return Endpoint(name, token, cfg.get(prefix + "APPID", ""), cfg.get(prefix + "AES_KEY", ""),
-                    max_skew=None if skew in (None, "", "off") else int(skew))
+    return Endpoint(
+        name,
+        token,
+        cfg.get(prefix + "APPID", ""),
+        cfg.get(prefix + "AES_KEY", ""),
+        max_skew=None if skew in (None, "", "off") else int(skew),
+    )
 
 
 @bp.errorhandler(CallbackError)

@@ -79,8 +79,11 @@ def record_checkin(worker, station_id, now, source="oa_scan"):
             raise NotFound("没有这个站点", code="station_not_found")
         recent = (
             CheckIn.select()
-            .where((CheckIn.worker == worker.id) & (CheckIn.station == station.id)
-                   & (CheckIn.created_at > now - CHECKIN_QUIET))
+            .where(
+                (CheckIn.worker == worker.id)
+                & (CheckIn.station == station.id)
+                & (CheckIn.created_at > now - CHECKIN_QUIET)
+            )
             .first()
         )
         if recent is not None:
@@ -93,7 +96,7 @@ def station_from_scene(scene):
     scene = str(scene or "")
     for prefix in ("qrscene_", "station_"):
         if scene.startswith(prefix):
-            scene = scene[len(prefix):]
+            scene = scene[len(prefix) :]
     return int(scene) if scene.isdigit() and len(scene) < 10 else None
 
 

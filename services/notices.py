@@ -39,8 +39,12 @@ def enqueue(worker, kind, data, key, now):
     try:
         with db.atomic():
             notice = Notice.create(
-                worker=worker_id, kind=kind, payload=json.dumps(data, ensure_ascii=False), dedup_key=key[:128],
-                next_attempt_at=now, created_at=now,
+                worker=worker_id,
+                kind=kind,
+                payload=json.dumps(data, ensure_ascii=False),
+                dedup_key=key[:128],
+                next_attempt_at=now,
+                created_at=now,
             )
     except IntegrityError:
         return Notice.get(Notice.dedup_key == key[:128])
@@ -63,15 +67,23 @@ def render(notice):
     data = json.loads(notice.payload)
     when = to_market(notice.created_at).strftime("%Y-%m-%d %H:%M")
     if notice.kind == "pieces_accepted":
-        fields = {"thing1": data.get("job", "计件活"), "number2": f"{data['count']}件",
-                  "amount3": _yuan(data["amount_fen"]), "time4": when}
+        fields = {
+            "thing1": data.get("job", "计件活"),
+            "number2": f"{data['count']}件",
+            "amount3": _yuan(data["amount_fen"]),
+            "time4": when,
+        }
     elif notice.kind == "payout_sent_confirm":
         fields = {"amount1": _yuan(data["amount_fen"]), "thing2": "请进小程序确认收款", "time3": when}
     elif notice.kind == "payout_arrived":
         fields = {"amount1": _yuan(data["amount_fen"]), "thing2": "工钱已到微信零钱", "time3": when}
     else:
-        fields = {"time1": data.get("date", when[:10]), "number2": f"{data.get('count', 0)}件",
-                  "amount3": _yuan(data.get("amount_fen", 0)), "amount4": _yuan(data.get("owed_fen", 0))}
+        fields = {
+            "time1": data.get("date", when[:10]),
+            "number2": f"{data.get('count', 0)}件",
+            "amount3": _yuan(data.get("amount_fen", 0)),
+            "amount4": _yuan(data.get("owed_fen", 0)),
+        }
     return {name: {"value": _cut(value)} for name, value in fields.items()}
 
 
@@ -156,11 +168,13 @@ def _deliver_one(notice, now):
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the notice
         return _failed(notice, worker, channel, template_id, _as_wechat_error(exc), now)
     with transaction():
-        Notice.update(status="sent", channel=channel, msgid=str(result.get("msgid", "")), sent_at=now,
-                      last_error="").where(Notice.id == notice.id).execute()
+        Notice.update(
+            status="sent", channel=channel, msgid=str(result.get("msgid", "")), sent_at=now, last_error=""
+        ).where(Notice.id == notice.id).execute()
         if channel == "mp":
             SubscribeConsent.update(remaining=SubscribeConsent.remaining - 1, updated_at=now).where(
-                (SubscribeConsent.mp_openid == touser) & (SubscribeConsent.template_id == template_id)
+                (SubscribeConsent.mp_openid == touser)
+                & (SubscribeConsent.template_id == template_id)
                 & (SubscribeConsent.remaining > 0)
             ).execute()
     return "sent"
@@ -189,11 +203,13 @@ def _failed(notice, worker, channel, template_id, error, now):
     attempts = notice.attempts  # already counts this attempt (see _claim)
     if attempts >= MAX_ATTEMPTS:
         Notice.update(status="failed", channel=channel, last_error="gave up: " + detail).where(
-            Notice.id == notice.id).execute()
+            Notice.id == notice.id
+        ).execute()
         log.error("notice %s gave up after %s attempts: %s", notice.id, attempts, detail)
         return "failed"
-    Notice.update(last_error=detail, channel=channel,
-                  next_attempt_at=now + dt.timedelta(seconds=backoff(attempts))).where(Notice.id == notice.id).execute()
+    Notice.update(
+        last_error=detail, channel=channel, next_attempt_at=now + dt.timedelta(seconds=backoff(attempts))
+    ).where(Notice.id == notice.id).execute()
     log.info("notice %s will be retried: %s", notice.id, detail)
     return "retry"
 

@@ -50,7 +50,7 @@ def _openid(user, openid):
         raise click.ClickException("outside the sandbox give --openid")
     from wechat.sandbox.oa import oa_user
 
-    name = user[len("test-"):] if user.startswith("test-") else user
+    name = user[len("test-") :] if user.startswith("test-") else user
     with models.db.connection_context():
         return oa_user(current_app.config["WECHAT_OA_APPID"], name)
 
@@ -84,8 +84,13 @@ def simulate(user, openid, encrypted, url, kind, args):
     msg_type, fields = _fields(kind, args)
     import secrets
 
-    xml = message_xml(current_app.config["WECHAT_OA_APPID"], _openid(user, openid), msg_type,
-                      msg_id=None if msg_type == "event" else secrets.randbelow(10**15), **fields)
+    xml = message_xml(
+        current_app.config["WECHAT_OA_APPID"],
+        _openid(user, openid),
+        msg_type,
+        msg_id=None if msg_type == "event" else secrets.randbelow(10**15),
+        **fields,
+    )
     query, body = signed_push(endpoint, xml, encrypted=encrypted)
     if url:
         answer = requests.post(url, params=query, data=body, headers={"Content-Type": "text/xml"}, timeout=10)
@@ -115,8 +120,9 @@ def sent(limit):
 
     kinds = ["template_send", "subscribe_send", "custom_send", "menu"]
     with models.db.connection_context():
-        rows = list(SandboxRecord.select().where(SandboxRecord.kind.in_(kinds))
-                    .order_by(SandboxRecord.id.desc()).limit(limit))
+        rows = list(
+            SandboxRecord.select().where(SandboxRecord.kind.in_(kinds)).order_by(SandboxRecord.id.desc()).limit(limit)
+        )
     for row in reversed(rows):
         data = row.data
         fields = {k: v.get("value") for k, v in (data.get("data") or {}).items() if isinstance(v, dict)}

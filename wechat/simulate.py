@@ -42,4 +42,9 @@ def signed_push(endpoint, body, encrypted=False, now=None, nonce=None, fmt="xml"
 def signed_echo(endpoint, echostr="echo-check", now=None, nonce=None):
     timestamp = str(int(time.time()) if now is None else now)
     nonce = nonce or new_nonce()
-    return {"timestamp": timestamp, "nonce": nonce, "echostr": echostr, "signature": sign(endpoint.token, timestamp, nonce)}
+    return {
+        "timestamp": timestamp,
+        "nonce": nonce,
+        "echostr": echostr,
+        "signature": sign(endpoint.token, timestamp, nonce),
+    }

@@ -129,14 +129,18 @@ class SharedTokenClient(WeChatClient):
                 return super()._request(method, url_or_endpoint, **attempt)
             except WeChatClientException as exc:
                 if exc.errcode in TOKEN_ERRORS and not refreshed:
-                    log.warning("WeChat rejected the access token of %s (%s); one forced refresh", self.appid,
-                                exc.errcode)
+                    log.warning(
+                        "WeChat rejected the access token of %s (%s); one forced refresh", self.appid, exc.errcode
+                    )
                     self.tokens.invalidate(token)
                     refreshed = True
                     continue
                 if exc.errcode in TOKEN_ERRORS:
-                    log.error("WeChat rejected the access token of %s again after a forced refresh (%s); giving up",
-                              self.appid, exc.errcode)
+                    log.error(
+                        "WeChat rejected the access token of %s again after a forced refresh (%s); giving up",
+                        self.appid,
+                        exc.errcode,
+                    )
                 elif exc.errcode == BUSY and busy < len(self.busy_backoff):
                     time.sleep(self.busy_backoff[busy])
                     busy += 1

@@ -154,12 +154,20 @@ def test_safe_mode_reply_is_encrypted(endpoint, kv):
     args, body = signed_push(endpoint, text(), encrypted=True)
     reply, _ = handle_post(endpoint, args, body, kv, lambda inbound: "你好")
     envelope = parse_xml(reply)
-    assert envelope["MsgSignature"] == sign(endpoint.token, envelope["TimeStamp"], envelope["Nonce"], envelope["Encrypt"])
+    assert envelope["MsgSignature"] == sign(
+        endpoint.token, envelope["TimeStamp"], envelope["Nonce"], envelope["Encrypt"]
+    )
     inner = parse_xml(decrypt_text(endpoint, envelope["Encrypt"]))
     assert inner["Content"] == "你好" and inner["ToUserName"] == "oUSER"
 
 
 def test_json_push_answers_success(endpoint, kv):
-    payload = {"ToUserName": "gh", "FromUserName": "oU", "CreateTime": int(time.time()), "MsgType": "event", "Event": "x"}
+    payload = {
+        "ToUserName": "gh",
+        "FromUserName": "oU",
+        "CreateTime": int(time.time()),
+        "MsgType": "event",
+        "Event": "x",
+    }
     args, body = signed_push(endpoint, json.dumps(payload), encrypted=True, fmt="json")
     assert handle_post(endpoint, args, body, kv, lambda inbound: "ignored")[0] == "success"

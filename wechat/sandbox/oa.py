@@ -52,8 +52,12 @@ def user_info():
     user = store.get_state("oa:user:" + openid)
     if user is None:
         return err(40003, "invalid openid")
-    answer = {"subscribe": 0 if store.get_state("oa:unsubscribed:" + openid) else 1, "openid": openid,
-              "language": "zh_CN", "subscribe_time": 1700000000}
+    answer = {
+        "subscribe": 0 if store.get_state("oa:unsubscribed:" + openid) else 1,
+        "openid": openid,
+        "language": "zh_CN",
+        "subscribe_time": 1700000000,
+    }
     if user.get("unionid"):
         answer["unionid"] = user["unionid"]
     return jsonify(answer)
