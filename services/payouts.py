@@ -105,18 +105,33 @@ def send_payout(payout, now, policy=None):
     payout = Payout.get_by_id(payout if isinstance(payout, int) else payout.id)
     if payout.state != "CREATED":
         return payout
-    worker = payout.worker
-    Payout.update(attempts=Payout.attempts + 1, updated_at=now).where(Payout.id == payout.id).execute()
-    user_name = worker.real_name.strip() if payout.amount_fen >= policy.real_name_from_fen else None
     try:
-        bill = wechat_pay.client().create_transfer(
-            payout.out_bill_no, worker.mp_openid, payout.amount_fen, policy.remark, user_name=user_name
-        )
+        bill = _create_call(payout, now, policy)
     except PayAmbiguous as exc:
         return _later(payout, f"ambiguous: {exc}", now + policy.sweep_after)
     except PayRejected as exc:
         return _resolve_by_query(payout, now, policy, rejected=exc)
     return apply_bill(payout, bill, now)[0]
+
+
+def _create_call(payout, now, policy):
+    """The create API under the payout's own number (WeChat answers an existing bill with that bill)."""
+    worker = payout.worker
+    Payout.update(attempts=Payout.attempts + 1, updated_at=now).where(Payout.id == payout.id).execute()
+    user_name = worker.real_name.strip() if payout.amount_fen >= policy.real_name_from_fen else None
+    return wechat_pay.client().create_transfer(
+        payout.out_bill_no, worker.mp_openid, payout.amount_fen, policy.remark, user_name=user_name
+    )
+
+
+def _with_package(payout, now, policy):
+    """The query answer carries no package_info: ask again with the same number to get it for the worker."""
+    if payout.state != "WAIT_USER_CONFIRM" or payout.package_info:
+        return payout
+    try:
+        return apply_bill(payout, _create_call(payout, now, policy), now)[0]
+    except (PayAmbiguous, PayRejected) as exc:
+        return _later(payout, f"package: {exc}", now + policy.sweep_after)
 
 
 def payout_for_worker(worker, now, policy=None):
@@ -182,7 +197,7 @@ def _resolve_by_query(payout, now, policy, rejected=None):
         return send_payout(payout, now, policy)  # never reached WeChat: send the SAME number
     except (PayAmbiguous, PayRejected) as exc:
         return _later(payout, f"query: {exc}", now + policy.sweep_after)
-    return apply_bill(payout, bill, now)[0]
+    return _with_package(apply_bill(payout, bill, now)[0], now, policy)
 
 
 def apply_bill(payout, bill, now):
@@ -269,7 +284,7 @@ def refresh_payout(payout, now):
         bill = wechat_pay.client().query_transfer(payout.out_bill_no)
     except (PayAmbiguous, PayRejected) as exc:
         return _later(payout, f"query: {exc}", now + policy.sweep_after)
-    payout = apply_bill(payout, bill, now)[0]
+    payout = _with_package(apply_bill(payout, bill, now)[0], now, policy)
     if payout.state == "WAIT_USER_CONFIRM" and payout.deadline and now >= payout.deadline + EXPIRY_GRACE:
         # WeChat's own expiry may lag: withdraw it ourselves so the money can be offered again.
         try:
