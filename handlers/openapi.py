@@ -14,6 +14,8 @@ OPERATIONS = [
     ("patch", "/api/v1/me", "Set name, home station, real name", "worker",
      {"name": STR, "home_station_id": POS, "real_name": STR}, [], 200),
     ("post", "/api/v1/me/phone", "Bind phone with a getuserphonenumber code", "worker", {"code": STR}, ["code"], 200),
+    ("post", "/api/v1/me/oa-bind-code", "One-time code to send to the official account (binds it)", "worker",
+     None, [], 200),
     ("get", "/api/v1/stations", "The county market and village stations", None, None, [], 200),
     ("get", "/api/v1/jobs", "Open jobs near the worker", "worker", None, [], 200),
     ("get", "/api/v1/jobs/{job_id}", "One job with its materials", "worker", None, [], 200),
