@@ -10,7 +10,7 @@ from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
 from services.payout_items import allocate
-from services.payouts import _lock_worker
+from services.payouts import lock_worker
 from services.payouts import new_out_bill_no
 from services.scope import audit
 from services.scope import ensure_station
@@ -36,7 +36,7 @@ def record_cash_payout(staff, worker_id, amount_fen, request_id, now, station_id
         raise NotFound("没有这个工人", code="worker_not_found")
     day = business_date(now)
     with transaction():
-        _lock_worker(worker.id)
+        lock_worker(worker.id)
         owed = ledger.owed_fen(worker.id)
         amount = owed if amount_fen is None else validate.positive_int(amount_fen, "金额", "amount_fen", 10**8)
         if amount <= 0:

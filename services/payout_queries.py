@@ -6,7 +6,7 @@ from models import Order
 from models import Payout
 from models import PayoutItem
 from services import ledger
-from services import payouts
+from services import payout_sweep
 from services.errors import NotFound
 from wechat import pay as wechat_pay
 
@@ -57,4 +57,4 @@ def own_payout(worker, payout_id):
 
 def refresh_own_payout(worker, payout_id, now):
     """The worker says they confirmed in WeChat: ask WeChat Pay now instead of waiting for the notify."""
-    return payouts.refresh_payout(own_payout(worker, payout_id), now)
+    return payout_sweep.refresh_payout(own_payout(worker, payout_id), now)

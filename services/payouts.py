@@ -35,7 +35,6 @@ FINAL = frozenset({"SUCCESS", "FAIL", "CANCELLED"})
 FAILED = frozenset({"FAIL", "CANCELLED"})
 PENDING = wechat_pay.PENDING_STATES
 CONFIRM_WINDOW = dt.timedelta(hours=24)
-EXPIRY_GRACE = dt.timedelta(minutes=10)
 
 
 def new_out_bill_no(now):
@@ -50,7 +49,7 @@ def transition_allowed(old, new):
     return new in PENDING or new in FINAL
 
 
-def _lock_worker(worker_id):
+def lock_worker(worker_id):
     # SQLite's BEGIN IMMEDIATE already serialises writers; elsewhere lock the worker row.
     if not is_sqlite():
         Worker.select(Worker.id).where(Worker.id == worker_id).for_update().first()
@@ -74,7 +73,7 @@ def prepare_payouts(worker, now, policy=None):
     worker = Worker.get_by_id(worker if isinstance(worker, int) else worker.id)
     day = business_date(now)
     with transaction():
-        _lock_worker(worker.id)
+        lock_worker(worker.id)
         owed = ledger.owed_fen(worker.id)
         amounts, reason = payout_policy.plan_amounts(policy, owed, _sent_today(day, worker.id), _sent_today(day))
         if any(amount >= policy.real_name_from_fen for amount in amounts) and not worker.real_name.strip():
@@ -108,9 +107,9 @@ def send_payout(payout, now, policy=None):
     try:
         bill = _create_call(payout, now, policy)
     except PayAmbiguous as exc:
-        return _later(payout, f"ambiguous: {exc}", now + policy.sweep_after)
+        return defer_check(payout, f"ambiguous: {exc}", now + policy.sweep_after)
     except PayRejected as exc:
-        return _resolve_by_query(payout, now, policy, rejected=exc)
+        return resolve_by_query(payout, now, policy, rejected=exc)
     return apply_bill(payout, bill, now)[0]
 
 
@@ -124,14 +123,14 @@ def _create_call(payout, now, policy):
     )
 
 
-def _with_package(payout, now, policy):
+def ensure_package_info(payout, now, policy):
     """The query answer carries no package_info: ask again with the same number to get it for the worker."""
     if payout.state != "WAIT_USER_CONFIRM" or payout.package_info:
         return payout
     try:
         return apply_bill(payout, _create_call(payout, now, policy), now)[0]
     except (PayAmbiguous, PayRejected) as exc:
-        return _later(payout, f"package: {exc}", now + policy.sweep_after)
+        return defer_check(payout, f"package: {exc}", now + policy.sweep_after)
 
 
 def payout_for_worker(worker, now, policy=None):
@@ -181,13 +180,13 @@ def run_cutoff_payouts(now):
     return summary
 
 
-def _later(payout, error, when):
+def defer_check(payout, error, when):
     Payout.update(last_error=error[:200], next_check_at=when).where(Payout.id == payout.id).execute()
     log.warning("payout %s unresolved (%s); will query again", payout.out_bill_no, error)
     return Payout.get_by_id(payout.id)
 
 
-def _resolve_by_query(payout, now, policy, rejected=None):
+def resolve_by_query(payout, now, policy, rejected=None):
     """Ask WeChat Pay what became of `payout`; NOT_FOUND after a rejection is a confirmed failure."""
     try:
         bill = wechat_pay.client().query_transfer(payout.out_bill_no)
@@ -196,8 +195,8 @@ def _resolve_by_query(payout, now, policy, rejected=None):
             return apply_state(payout, "FAIL", now, fail_reason=rejected.code[:64])[0]
         return send_payout(payout, now, policy)  # never reached WeChat: send the SAME number
     except (PayAmbiguous, PayRejected) as exc:
-        return _later(payout, f"query: {exc}", now + policy.sweep_after)
-    return _with_package(apply_bill(payout, bill, now)[0], now, policy)
+        return defer_check(payout, f"query: {exc}", now + policy.sweep_after)
+    return ensure_package_info(apply_bill(payout, bill, now)[0], now, policy)
 
 
 def apply_bill(payout, bill, now):
@@ -270,42 +269,3 @@ def recent_for_worker(worker, limit=5):
     """(when, amount_fen, state) of the worker's latest payouts, for the official-account menu."""
     rows = Payout.select().where(Payout.worker == worker.id).order_by(Payout.id.desc()).limit(limit)
     return [(p.created_at, p.amount_fen, p.state) for p in rows]
-
-
-def refresh_payout(payout, now):
-    """Query WeChat Pay for one payout in flight and apply what it says (worker's 'I confirmed', the sweeper)."""
-    policy = payout_policy.current()
-    payout = Payout.get_by_id(payout if isinstance(payout, int) else payout.id)
-    if payout.method != "wechat" or payout.state in FINAL:
-        return payout
-    if payout.state == "CREATED":
-        return _resolve_by_query(payout, now, policy)
-    try:
-        bill = wechat_pay.client().query_transfer(payout.out_bill_no)
-    except (PayAmbiguous, PayRejected) as exc:
-        return _later(payout, f"query: {exc}", now + policy.sweep_after)
-    payout = _with_package(apply_bill(payout, bill, now)[0], now, policy)
-    if payout.state == "WAIT_USER_CONFIRM" and payout.deadline and now >= payout.deadline + EXPIRY_GRACE:
-        # WeChat's own expiry may lag: withdraw it ourselves so the money can be offered again.
-        try:
-            wechat_pay.client().cancel_transfer(payout.out_bill_no)
-            payout = apply_bill(payout, wechat_pay.client().query_transfer(payout.out_bill_no), now)[0]
-        except (PayAmbiguous, PayRejected) as exc:
-            return _later(payout, f"cancel: {exc}", now + policy.sweep_after)
-    return payout
-
-
-def sweep_inflight(now):
-    """Scheduler job: resolve every WeChat payout in flight whose check is due (CREATED ones after a few minutes)."""
-    due = Payout.select(Payout.id).where(
-        (Payout.method == "wechat") & Payout.state.not_in(list(FINAL)) & (Payout.next_check_at <= now)
-    )
-    states = {}
-    for (payout_id,) in list(due.order_by(Payout.id).tuples()):
-        try:
-            payout = refresh_payout(payout_id, now)
-        except DomainError as exc:
-            log.error("sweep of payout %s: %s", payout_id, exc.message)
-            continue
-        states[payout.state] = states.get(payout.state, 0) + 1
-    return states

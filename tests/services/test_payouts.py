@@ -10,6 +10,7 @@ from models import Payout
 from models import Worker
 from models import utcnow
 from services import ledger
+from services import payout_sweep
 from services import payouts
 from services.errors import Conflict
 from tests.payout_helpers import market_fixture  # noqa: F401 (the `market` fixture)
@@ -33,8 +34,8 @@ def test_timeout_after_wechat_accepted_is_resolved_by_query_without_a_second_tra
     (payout,) = payouts_of(worker)
     assert payout.state == "CREATED" and "ambiguous" in payout.last_error
     assert _bills(payout.out_bill_no) == 1 and ledger.inflight_fen(worker) == 500
-    assert payouts.sweep_inflight(utcnow() + dt.timedelta(seconds=30)) == {}  # not due yet
-    assert payouts.sweep_inflight(utcnow() + dt.timedelta(minutes=3)) == {"WAIT_USER_CONFIRM": 1}
+    assert payout_sweep.sweep_inflight(utcnow() + dt.timedelta(seconds=30)) == {}  # not due yet
+    assert payout_sweep.sweep_inflight(utcnow() + dt.timedelta(minutes=3)) == {"WAIT_USER_CONFIRM": 1}
     payout = Payout.get_by_id(payout.id)
     assert payout.state == "WAIT_USER_CONFIRM" and payout.package_info
     # resolved by query (then the same number again for the package_info): still one transfer at WeChat
@@ -50,7 +51,7 @@ def test_5xx_before_wechat_acted_sends_the_same_number_again(market):
     market.accept(headers, 20)
     (payout,) = payouts_of(worker)
     assert payout.state == "CREATED" and _bills() == 0
-    payouts.sweep_inflight(utcnow() + dt.timedelta(minutes=3))
+    payout_sweep.sweep_inflight(utcnow() + dt.timedelta(minutes=3))
     payout = Payout.get_by_id(payout.id)
     assert payout.state == "WAIT_USER_CONFIRM" and _bills(payout.out_bill_no) == 1 and _bills() == 1
 
@@ -62,10 +63,10 @@ def test_process_killed_between_commit_and_call_is_recovered_by_the_sweeper(mark
     now = utcnow()
     (payout,), _ = payouts.prepare_payouts(worker, now)  # committed; the process dies before the API call
     assert payout.state == "CREATED" and _bills() == 0 and ledger.inflight_fen(worker) == 700
-    assert payouts.sweep_inflight(now + dt.timedelta(minutes=1)) == {}
-    assert payouts.sweep_inflight(now + dt.timedelta(minutes=3)) == {"WAIT_USER_CONFIRM": 1}
+    assert payout_sweep.sweep_inflight(now + dt.timedelta(minutes=1)) == {}
+    assert payout_sweep.sweep_inflight(now + dt.timedelta(minutes=3)) == {"WAIT_USER_CONFIRM": 1}
     assert _bills(payout.out_bill_no) == 1
-    payouts.sweep_inflight(now + dt.timedelta(minutes=20))
+    payout_sweep.sweep_inflight(now + dt.timedelta(minutes=20))
     payouts.send_payout(payout, now + dt.timedelta(minutes=21))  # a late retry of the dead process
     assert _bills() == 1 and len(payouts_of(worker)) == 1
     market.confirm(Payout.get_by_id(payout.id))
@@ -94,9 +95,9 @@ def test_confirmation_never_given_and_no_notify_the_sweeper_withdraws_it(market)
     worker, headers = market.worker()
     market.accept(headers, 12)
     (payout,) = payouts_of(worker)
-    assert payouts.sweep_inflight(utcnow() + dt.timedelta(hours=2)) == {"WAIT_USER_CONFIRM": 1}
+    assert payout_sweep.sweep_inflight(utcnow() + dt.timedelta(hours=2)) == {"WAIT_USER_CONFIRM": 1}
     after_deadline = payout.deadline + dt.timedelta(minutes=15)
-    assert payouts.sweep_inflight(after_deadline) == {"CANCELLED": 1}
+    assert payout_sweep.sweep_inflight(after_deadline) == {"CANCELLED": 1}
     assert Payout.get_by_id(payout.id).state == "CANCELLED" and ledger.owed_fen(worker) == 120
 
 
