@@ -11,10 +11,10 @@ from models import Payout
 from services import payout_policy
 from services.errors import DomainError
 from services.payouts import FINAL
-from services.payouts import defer_check
-from services.payouts import resolve_by_query
-from services.payouts import ensure_package_info
 from services.payouts import apply_bill
+from services.payouts import defer_check
+from services.payouts import ensure_package_info
+from services.payouts import resolve_by_query
 from wechat import pay as wechat_pay
 from wechat.pay import PayAmbiguous
 from wechat.pay import PayRejected
