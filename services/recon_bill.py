@@ -1,0 +1,69 @@
+"""Our WeChat payouts against WeChat Pay's fund-flow bill of the day, both ways, by bill number and amount.
+
+The bill is cut at 00:00 Beijing time; amounts come in yuan and are converted to fen with Decimal by the client.
+"""
+
+from models import Payout
+from services.recon_context import Finding
+from services.recon_context import check
+from services.recon_context import chunks
+
+
+def pay_bill_source(day):
+    """The default bill source: the app's PayClient (the sandbox in development and tests)."""
+    from wechat import pay
+
+    return pay.client().fundflow_bill(day)
+
+
+def _yuan(fen):
+    return f"{fen / 100:.2f}元"
+
+
+@check("payouts_match_bill")
+def payouts_match_bill(day):
+    """Each WeChat payout that succeeded during the day is one bill expense row of the same amount, and back."""
+    source = day.bill_source or pay_bill_source
+    try:
+        rows = source(day.date)
+    except Exception as exc:  # noqa: BLE001 - an unreadable bill is itself a finding, the other checks go on
+        yield Finding("bill_unavailable", "bill", day.date.isoformat(), f"无法取得微信支付 {day.date} 的资金账单：{exc}"[:480],
+                      {"error": str(exc)[:300]})
+        return
+    billed = {}
+    for row in rows:
+        if row.get("direction") == "支出" and row.get("out_bill_no"):
+            billed.setdefault(row["out_bill_no"], []).append(row)
+    ours = {
+        p.out_bill_no: p
+        for p in Payout.select().where((Payout.method == "wechat") & (Payout.state == "SUCCESS")
+                                       & (Payout.finished_at >= day.start) & (Payout.finished_at < day.end))
+    }
+    day.stats["bill_rows"] = sum(len(v) for v in billed.values())
+    day.stats["paid_wechat"] = len(ours)
+    for number, payout in sorted(ours.items()):
+        rows_for = billed.get(number)
+        if not rows_for:
+            yield Finding("bill_row_missing", "payout", payout.id,
+                          f"付款 {number}（{_yuan(payout.amount_fen)}）已成功，但微信支付资金账单里没有这笔",
+                          {"out_bill_no": number, "amount_fen": payout.amount_fen})
+        elif len(rows_for) > 1:
+            yield Finding("bill_row_duplicate", "payout", payout.id,
+                          f"付款 {number} 在微信支付资金账单里出现 {len(rows_for)} 次", {"out_bill_no": number})
+        elif rows_for[0]["amount_fen"] != payout.amount_fen:
+            yield Finding("bill_amount_mismatch", "payout", payout.id,
+                          f"付款 {number} 我方 {_yuan(payout.amount_fen)}，微信支付账单 {_yuan(rows_for[0]['amount_fen'])}",
+                          {"out_bill_no": number, "amount_fen": payout.amount_fen,
+                           "bill_fen": rows_for[0]["amount_fen"], "transfer_bill_no": rows_for[0].get("transfer_bill_no")})
+    extra = sorted(set(billed) - set(ours))
+    elsewhere = {}
+    for part in chunks(extra):
+        elsewhere.update({p.out_bill_no: p for p in Payout.select().where(Payout.out_bill_no.in_(part))})
+    for number in extra:
+        row = billed[number][0]
+        known = elsewhere.get(number)
+        state = f"我方记录状态 {known.state}" if known else "我方没有这笔付款"
+        yield Finding("bill_row_unmatched", "bill_row", number,
+                      f"微信支付资金账单有一笔 {number}（{_yuan(row['amount_fen'])}），{state}",
+                      {"out_bill_no": number, "bill_fen": row["amount_fen"], "transfer_bill_no": row.get("transfer_bill_no"),
+                       "payout": known.id if known else None})

@@ -1,0 +1,152 @@
+"""What one reconciliation of a business day sees: the day's rows, loaded once per table, and the checks' registry.
+
+Every check is a function `check(day) -> iterable of Finding`, registered with `@check(name)` in run order.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from dataclasses import field
+from functools import cached_property
+
+from models import Account
+from models import Inspection
+from models import LedgerTxn
+from models import MaterialMovement
+from models import Order
+from models import PieceReport
+from models import Posting
+from services.clock import day_bounds_utc
+
+CHECKS = []
+
+
+def check(name):
+    """Register a check function under `name` (run in registration order)."""
+
+    def register(fn):
+        CHECKS.append((name, fn))
+        return fn
+
+    return register
+
+
+@dataclass
+class Finding:
+    kind: str
+    object_type: str
+    object_id: object
+    message: str
+    detail: dict = field(default_factory=dict)
+    severity: str = "error"
+
+    @property
+    def identity(self):
+        return (self.kind, self.object_type, str(self.object_id))
+
+
+class Day:
+    """The business date under reconciliation and its rows (each table read once, on first use)."""
+
+    def __init__(self, day, now, bill_source=None):
+        self.date = day
+        self.now = now
+        self.start, self.end = day_bounds_utc(day)
+        self.bill_source = bill_source
+        self.stats = {}
+        self.closing = None  # {account_id: fen}, set by the closing-balance check
+        self.store_closing = False
+        self.closing_was_stored = False  # set by the run: an earlier run of this date stored its closing
+
+    @cached_property
+    def postings(self):
+        """(posting id, txn id, account id, fen, inspection id, txn kind, txn key) of the day's transactions."""
+        rows = list(
+            Posting.select(Posting.id, Posting.txn, Posting.account, Posting.amount_fen, Posting.inspection,
+                           LedgerTxn.kind, LedgerTxn.key)
+            .join(LedgerTxn)
+            .where(LedgerTxn.business_date == self.date)
+            .order_by(Posting.id)
+            .tuples()
+        )
+        self.stats["postings"] = len(rows)
+        return rows
+
+    @cached_property
+    def txns(self):
+        rows = list(LedgerTxn.select(LedgerTxn.id, LedgerTxn.kind, LedgerTxn.key)
+                    .where(LedgerTxn.business_date == self.date).tuples())
+        self.stats["transactions"] = len(rows)
+        return rows
+
+    @cached_property
+    def accounts(self):
+        """{account id: (kind, worker id)} of every account the day touches."""
+        day_accounts = (Posting.select(Posting.account).join(LedgerTxn)
+                        .where(LedgerTxn.business_date == self.date))
+        return {
+            account_id: (kind, worker_id)
+            for account_id, kind, worker_id in Account.select(Account.id, Account.kind, Account.worker)
+            .where(Account.id.in_(day_accounts))
+            .tuples()
+        }
+
+    @cached_property
+    def inspections(self):
+        """(id, worker, order, accepted, rejected, rework, rate, amount, order's locked rate) of the day."""
+        rows = list(
+            Inspection.select(Inspection.id, Inspection.worker, Inspection.order, Inspection.accepted,
+                              Inspection.rejected, Inspection.rework, Inspection.rate_fen, Inspection.amount_fen,
+                              Order.rate_fen)
+            .join(Order)
+            .where((Inspection.created_at >= self.start) & (Inspection.created_at < self.end))
+            .tuples()
+        )
+        self.stats["inspections"] = len(rows)
+        return rows
+
+    @cached_property
+    def report_order_ids(self):
+        ids = {
+            order_id
+            for (order_id,) in PieceReport.select(PieceReport.order)
+            .where((PieceReport.created_at >= self.start) & (PieceReport.created_at < self.end))
+            .tuples()
+        }
+        self.stats["reported_orders"] = len(ids)
+        return ids
+
+    @cached_property
+    def movement_order_ids(self):
+        return {
+            order_id
+            for (order_id,) in MaterialMovement.select(MaterialMovement.order)
+            .where((MaterialMovement.created_at >= self.start) & (MaterialMovement.created_at < self.end))
+            .tuples()
+        }
+
+    @cached_property
+    def new_orders(self):
+        """(order id, job id) of orders taken during the day."""
+        return list(Order.select(Order.id, Order.job)
+                    .where((Order.created_at >= self.start) & (Order.created_at < self.end)).tuples())
+
+    @cached_property
+    def touched_order_ids(self):
+        """Orders the day changed: taken, reported, inspected or moved materials."""
+        return (
+            {row[2] for row in self.inspections}
+            | self.report_order_ids
+            | self.movement_order_ids
+            | {order_id for order_id, _ in self.new_orders}
+        )
+
+    @property
+    def previous(self):
+        return self.date - dt.timedelta(days=1)
+
+
+def chunks(values, size=5000):
+    """Split `values` for IN (...) lists (SQLite limits bound parameters)."""
+    values = list(values)
+    for i in range(0, len(values), size):
+        yield values[i : i + size]

@@ -1,0 +1,141 @@
+"""Operational checks of one business day: counters equal their rows, request ids are unique, materials add up."""
+
+from peewee import Tuple
+from peewee import fn
+
+from models import Inspection
+from models import Job
+from models import JobMaterial
+from models import MaterialMovement
+from models import Order
+from models import Payout
+from models import PieceReport
+from services.recon_context import Finding
+from services.recon_context import check
+from services.recon_context import chunks
+
+
+def _sums(model, group_field, fields, ids):
+    """{group id: tuple of sums} over rows of `model` whose `group_field` is in `ids` (one query per chunk)."""
+    result = {}
+    for part in chunks(ids):
+        query = (model.select(group_field, *[fn.COALESCE(fn.SUM(f), 0) for f in fields])
+                 .where(group_field.in_(part)).group_by(group_field).tuples())
+        for row in query:
+            result[row[0]] = tuple(int(v) for v in row[1:])
+    return result
+
+
+@check("counters_match_rows")
+def counters_match_rows(day):
+    """Job.taken equals its orders; an order's reported, accepted, rejected and reworked equal its rows."""
+    order_ids = day.touched_order_ids
+    day.stats["orders_checked"] = len(order_ids)
+    orders = {}
+    for part in chunks(order_ids):
+        for row in (Order.select(Order.id, Order.reported, Order.accepted, Order.rejected, Order.reworked)
+                    .where(Order.id.in_(part)).tuples()):
+            orders[row[0]] = row[1:]
+    reported = _sums(PieceReport, PieceReport.order, [PieceReport.quantity], order_ids)
+    inspected = _sums(Inspection, Inspection.order,
+                      [Inspection.accepted, Inspection.rejected, Inspection.rework], order_ids)
+    names = ("reported", "accepted", "rejected", "reworked")
+    labels = {"reported": "报数", "accepted": "合格", "rejected": "不合格", "reworked": "返工"}
+    for order_id in sorted(orders):
+        counted = orders[order_id]
+        rows = reported.get(order_id, (0,)) + inspected.get(order_id, (0, 0, 0))
+        for name, have, want in zip(names, counted, rows, strict=True):
+            if have != want:
+                yield Finding("order_counter_off", "order", order_id,
+                              f"工单 {order_id} 的{labels[name]}件数记为 {have}，明细合计为 {want}",
+                              {"counter": name, "counter_value": have, "rows_total": want})
+    job_ids = {job_id for _, job_id in day.new_orders}
+    taken = {}
+    for part in chunks(job_ids):
+        taken.update(dict(Job.select(Job.id, Job.taken).where(Job.id.in_(part)).tuples()))
+    held = {}
+    for part in chunks(job_ids):
+        held.update(dict(
+            Order.select(Order.job, fn.SUM(Order.quantity))
+            .where(Order.job.in_(part) & (Order.status != "cancelled")).group_by(Order.job).tuples()))
+    for job_id in sorted(job_ids):
+        if int(taken.get(job_id, 0)) != int(held.get(job_id) or 0):
+            yield Finding("job_taken_off", "job", job_id,
+                          f"工作 {job_id} 已接件数记为 {taken.get(job_id, 0)}，工单合计为 {int(held.get(job_id) or 0)}",
+                          {"taken": taken.get(job_id, 0), "orders_total": int(held.get(job_id) or 0)})
+
+
+# (model, columns that make a client request id unique, label)
+REQUEST_ID_TABLES = [
+    (Order, ("worker", "request_id"), "接单"),
+    (PieceReport, ("worker", "request_id"), "报数"),
+    (Inspection, ("request_id",), "质检"),
+    (MaterialMovement, ("request_id",), "领退料"),
+    (Payout, ("request_id",), "发薪"),
+]
+
+
+@check("request_ids_unique")
+def request_ids_unique(day):
+    """No client request id is recorded twice (the day's rows against all rows)."""
+    for model, columns, label in REQUEST_ID_TABLES:
+        if model is Payout:
+            in_day = Payout.business_date == day.date
+        else:
+            in_day = (model.created_at >= day.start) & (model.created_at < day.end)
+        keys = [getattr(model, c) for c in columns]
+        todays = model.select(*keys).where(in_day & model.request_id.is_null(False))
+        matching = Tuple(*keys).in_(todays) if len(keys) > 1 else keys[0].in_(todays)
+        dupes = (model.select(*keys, fn.COUNT(model.id), fn.MIN(model.id))
+                 .where(model.request_id.is_null(False) & matching)
+                 .group_by(*keys).having(fn.COUNT(model.id) > 1).tuples())
+        for row in dupes:
+            key = "/".join(str(v) for v in row[: len(keys)])
+            yield Finding("request_id_duplicate", model._meta.table_name, row[-1],
+                          f"{label}请求编号 {row[len(keys) - 1]} 被记录了 {row[-2]} 次", {"key": key, "count": row[-2]})
+
+
+@check("materials_balance")
+def materials_balance(day):
+    """Per order and material: issued − returned − used − allowed loss is not negative, nor beyond the allowance."""
+    order_ids = day.movement_order_ids | {row[2] for row in day.inspections}
+    orders = {}
+    for part in chunks(order_ids):
+        for row in (Order.select(Order.id, Order.job, Order.quantity, Order.accepted, Order.rejected, Order.status)
+                    .where(Order.id.in_(part)).tuples()):
+            orders[row[0]] = row[1:]
+    materials = {}
+    for part in chunks({o[0] for o in orders.values()}):
+        for row in (JobMaterial.select(JobMaterial.id, JobMaterial.job, JobMaterial.name, JobMaterial.per_piece,
+                                       JobMaterial.loss_permille).where(JobMaterial.job.in_(part)).tuples()):
+            materials.setdefault(row[1], []).append(row)
+    moved = {}
+    for part in chunks(orders):
+        for order_id, material_id, kind, total in (
+            MaterialMovement.select(MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind,
+                                    fn.SUM(MaterialMovement.quantity))
+            .where(MaterialMovement.order.in_(part))
+            .group_by(MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind).tuples()
+        ):
+            moved[(order_id, material_id, kind)] = int(total)
+    day.stats["material_lines"] = 0
+    for order_id in sorted(orders):
+        job_id, quantity, accepted, rejected, status = orders[order_id]
+        for material_id, _, name, per_piece, loss_permille in materials.get(job_id, []):
+            issued = moved.get((order_id, material_id, "issue"), 0)
+            returned = moved.get((order_id, material_id, "return"), 0)
+            if not issued and not returned:
+                continue
+            day.stats["material_lines"] += 1
+            used = (accepted + rejected) * per_piece
+            allowance = used * loss_permille // 1000
+            left = issued - returned - used
+            detail = {"order": order_id, "material": material_id, "issued": issued, "returned": returned,
+                      "used": used, "allowed_loss": allowance, "unaccounted": left}
+            finished = status != "open" or accepted + rejected >= quantity
+            if left < 0:
+                yield Finding("material_overuse", "order", order_id,
+                              f"工单 {order_id} 的{name}净领用 {issued - returned}，少于已检成品所需 {used}", detail)
+            elif finished and left > allowance:
+                yield Finding("material_overrun", "order", order_id,
+                              f"工单 {order_id} 已完工，{name}还有 {left} 未退回，超出允许损耗 {allowance}", detail)

@@ -1,0 +1,106 @@
+"""Reading reconciliation runs and findings, and the staff's only write on them: acknowledge or resolve a finding.
+
+Resolving a finding changes nothing in the ledger: fixes are correcting entries made through the usual services.
+"""
+
+import datetime as dt
+import json
+
+from models import ReconFinding
+from models import ReconRun
+from models import Staff
+from models import StaffNotice
+from models import transaction
+from services import validate
+from services.clock import iso_utc
+from services.errors import BadRequest
+from services.errors import Conflict
+from services.errors import NotFound
+from services.scope import audit
+from services.scope import ensure_admin
+
+
+def latest_run():
+    return ReconRun.select().order_by(ReconRun.business_date.desc()).first()
+
+
+def runs(limit=30, before=None):
+    """The latest runs, newest date first."""
+    query = ReconRun.select()
+    if before is not None:
+        query = query.where(ReconRun.business_date < before)
+    return list(query.order_by(ReconRun.business_date.desc()).limit(limit))
+
+
+def run_for(day):
+    if isinstance(day, str):
+        try:
+            day = dt.date.fromisoformat(day)
+        except ValueError:
+            raise BadRequest("日期格式应为 YYYY-MM-DD", code="invalid_date") from None
+    run = ReconRun.get_or_none(ReconRun.business_date == day)
+    if run is None:
+        raise NotFound("这一天还没有对账", code="run_not_found")
+    return run
+
+
+def findings_for(run, status=None):
+    """Findings of a run (errors first), optionally only those with `status`."""
+    query = ReconFinding.select().where(ReconFinding.run == (run if isinstance(run, int) else run.id))
+    if status:
+        query = query.where(ReconFinding.status == status)
+    return list(query.order_by(ReconFinding.severity, ReconFinding.kind, ReconFinding.id))
+
+
+def open_findings_count():
+    return ReconFinding.select().where(ReconFinding.status == "open").count()
+
+
+def _act(staff, finding_id, note, now, status, allowed_from):
+    ensure_admin(staff)
+    note = validate.text(note or "", "备注", "note", 500, required=status == "resolved")
+    with transaction():
+        finding = ReconFinding.get_or_none(ReconFinding.id == finding_id)
+        if finding is None:
+            raise NotFound("没有这条对账问题", code="finding_not_found")
+        if finding.status not in allowed_from:
+            raise Conflict("这条对账问题已经处理过了", code="finding_already_" + finding.status)
+        ReconFinding.update(status=status, note=note, acted_by=staff.id, acted_at=now).where(
+            ReconFinding.id == finding.id).execute()
+        audit(staff, f"recon.finding.{status}", finding, None, now, kind=finding.kind, note=note)
+    return ReconFinding.get_by_id(finding_id)
+
+
+def acknowledge_finding(staff, finding_id, note, now):
+    """An admin has seen an open finding and is on it."""
+    return _act(staff, finding_id, note, now, "acknowledged", ("open",))
+
+
+def resolve_finding(staff, finding_id, note, now):
+    """An admin closes a finding with a note saying how it was put right (a correcting entry, not an edit)."""
+    return _act(staff, finding_id, note, now, "resolved", ("open", "acknowledged"))
+
+
+def staff_notices(staff, unread_only=True, limit=50):
+    query = StaffNotice.select().where(StaffNotice.staff == (staff if isinstance(staff, int) else staff.id))
+    if unread_only:
+        query = query.where(StaffNotice.read_at.is_null())
+    return list(query.order_by(StaffNotice.id.desc()).limit(limit))
+
+
+def run_dict(run):
+    return {
+        "business_date": run.business_date.isoformat(), "status": run.status, "claimed_by": run.claimed_by,
+        "claimed_at": iso_utc(run.claimed_at), "finished_at": iso_utc(run.finished_at),
+        "attempts": run.attempts, "findings_count": run.findings_count, "error": run.error,
+        "summary": json.loads(run.summary or "{}"),
+    }
+
+
+def finding_dict(finding):
+    acted_by = Staff.get_by_id(finding.acted_by_id).username if finding.acted_by_id else None
+    return {
+        "id": finding.id, "kind": finding.kind, "severity": finding.severity, "object_type": finding.object_type,
+        "object_id": finding.object_id, "message": finding.message, "detail": json.loads(finding.detail or "{}"),
+        "status": finding.status, "note": finding.note, "acted_by": acted_by, "acted_at": iso_utc(finding.acted_at),
+    }

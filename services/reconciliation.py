@@ -1,0 +1,211 @@
+"""Nightly reconciliation of one business day: claimed in the database (one run row per date), idempotent.
+
+The checks live in recon_ledger, recon_ops, recon_payouts and recon_bill; a run replaces its findings in one
+transaction (keeping staff notes), so re-running a day gives the same findings. Nothing in history is changed.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import socket
+import time
+
+from peewee import IntegrityError
+
+from models import LedgerTxn
+from models import ReconFinding
+from models import ReconRun
+from models import Staff
+from models import StaffNotice
+from models import transaction
+from services import recon_bill  # noqa: F401 - registers its checks
+from services import recon_ledger
+from services import recon_ops  # noqa: F401 - registers its checks
+from services import recon_payouts  # noqa: F401 - registers its checks
+from services.clock import business_date
+from services.recon_context import CHECKS
+from services.recon_context import Day
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = dt.timedelta(minutes=10)
+ACTIVE = ("claimed", "running")
+
+
+class SimulatedCrash(RuntimeError):
+    """Raised by the RECON_CRASH_AFTER test hook."""
+
+
+def owner_id():
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _config(name, default=None):
+    from flask import current_app
+    from flask import has_app_context
+
+    if has_app_context() and name in current_app.config:
+        return current_app.config[name]
+    return os.environ.get(name, default)
+
+
+def _stale_after():
+    return dt.timedelta(minutes=float(_config("RECON_STALE_MINUTES", 0) or 0)) or STALE_AFTER
+
+
+def claim(day, now, force=False, owner=None):
+    """Claim the run of `day` for this process; None when another process holds it (or it finished and not force).
+
+    A claim with no heartbeat for RECON_STALE_MINUTES (a killed process) or a failed run is taken over.
+    """
+    owner = owner or owner_id()
+    try:
+        with transaction():
+            return ReconRun.create(business_date=day, status="claimed", claimed_by=owner, claimed_at=now,
+                                   heartbeat=now)
+    except IntegrityError:
+        pass
+    run = ReconRun.get(ReconRun.business_date == day)
+    if run.status == "finished" and not force:
+        return None
+    if run.status in ACTIVE and run.heartbeat > now - _stale_after():
+        return None
+    taken = (
+        ReconRun.update(status="claimed", claimed_by=owner, claimed_at=now, heartbeat=now,
+                        attempts=ReconRun.attempts + 1, error="")
+        .where((ReconRun.id == run.id) & (ReconRun.status == run.status) & (ReconRun.heartbeat == run.heartbeat)
+               & (ReconRun.claimed_by == run.claimed_by))
+        .execute()
+    )
+    return ReconRun.get_by_id(run.id) if taken else None
+
+
+def reconcile_day(day, now, bill_source=None, force=True, owner=None):
+    """Reconcile business date `day` once at a time; returns (run, ran). A run held by another process is left alone.
+
+    force=False (the scheduler) skips a day already finished; force=True (the CLI) re-runs it with the same result.
+    """
+    owner = owner or owner_id()
+    run = claim(day, now, force=force, owner=owner)
+    if run is None:
+        return ReconRun.get(ReconRun.business_date == day), False
+    started = time.monotonic()
+
+    def beat():
+        beat_at = now + dt.timedelta(seconds=time.monotonic() - started)
+        ReconRun.update(heartbeat=beat_at, status="running").where(
+            (ReconRun.id == run.id) & (ReconRun.claimed_by == owner)).execute()
+
+    try:
+        beat()
+        context = Day(day, now, bill_source)
+        context.closing_was_stored = bool(json.loads(run.summary or "{}").get("closing_stored"))
+        findings = []
+        timings = {}
+        for name, fn in CHECKS:
+            tick = time.monotonic()
+            findings.extend(fn(context))
+            timings[name] = round(time.monotonic() - tick, 3)
+            beat()
+            _crash_hook(name)
+        context.stats["seconds"] = timings
+        return _finish(run, owner, context, findings, now + dt.timedelta(seconds=time.monotonic() - started)), True
+    except Exception as exc:
+        ReconRun.update(status="failed", error=f"{type(exc).__name__}: {exc}"[:500]).where(
+            (ReconRun.id == run.id) & (ReconRun.claimed_by == owner)).execute()
+        log.exception("reconciliation of %s failed", day)
+        raise
+
+
+def _crash_hook(check_name):
+    """Tests: RECON_CRASH_AFTER=<check> raises after that check; <check>:exit kills the process there."""
+    planned = str(_config("RECON_CRASH_AFTER", "") or "")
+    name, _, mode = planned.partition(":")
+    if name != check_name:
+        return
+    if mode == "exit":
+        os._exit(137)
+    raise SimulatedCrash(f"crash planned after {check_name}")
+
+
+def _finish(run, owner, context, findings, finished_at):
+    kinds = {}
+    for finding in findings:
+        kinds[finding.kind] = kinds.get(finding.kind, 0) + 1
+    summary = {"findings": kinds, "checked": {k: v for k, v in context.stats.items() if k != "seconds"},
+               "seconds": context.stats.get("seconds", {}), "closing_stored": True}
+    with transaction():
+        current = ReconRun.get_by_id(run.id)
+        if current.claimed_by != owner:
+            raise RuntimeError(f"run of {run.business_date} was taken over by {current.claimed_by}")
+        kept = {(f.kind, f.object_type, f.object_id): f for f in ReconFinding.select().where(ReconFinding.run == run.id)}
+        ReconFinding.delete().where(ReconFinding.run == run.id).execute()
+        rows = []
+        for finding in findings:
+            old = kept.get(finding.identity)
+            rows.append({
+                "run": run.id, "kind": finding.kind, "severity": finding.severity,
+                "object_type": finding.object_type, "object_id": str(finding.object_id),
+                "message": finding.message[:500], "detail": json.dumps(finding.detail, ensure_ascii=False, default=str),
+                "status": old.status if old else "open", "note": old.note if old else "",
+                "acted_by": old.acted_by_id if old else None, "acted_at": old.acted_at if old else None,
+                "created_at": old.created_at if old else finished_at,
+            })
+        for i in range(0, len(rows), 500):
+            ReconFinding.insert_many(rows[i : i + 500]).execute()
+        recon_ledger.store_closing(context)
+        ReconRun.update(status="finished", finished_at=finished_at, heartbeat=finished_at, error="",
+                        summary=json.dumps(summary, ensure_ascii=False, default=str),
+                        findings_count=len(findings)).where(ReconRun.id == run.id).execute()
+        if findings:
+            _notify_admins(run.business_date, findings, finished_at)
+    return ReconRun.get_by_id(run.id)
+
+
+def _notify_admins(day, findings, now):
+    """One staff notice per admin per distinct set of findings (a re-run with the same findings adds none)."""
+    digest = hashlib.sha1("|".join(sorted(":".join(f.identity) for f in findings)).encode()).hexdigest()[:16]
+    kinds = sorted({f.kind for f in findings})
+    payload = json.dumps({"date": day.isoformat(), "count": len(findings), "kinds": kinds,
+                          "message": f"{day} 对账发现 {len(findings)} 个问题"}, ensure_ascii=False)
+    for (staff_id,) in Staff.select(Staff.id).where((Staff.role == "admin") & (Staff.active == True)).tuples():  # noqa: E712
+        StaffNotice.insert(staff=staff_id, kind="recon_findings", payload=payload,
+                           dedup_key=f"recon:{day.isoformat()}:{digest}:{staff_id}",
+                           created_at=now).on_conflict_ignore().execute()
+
+
+def go_live_date(config_value=None):
+    """LINGONG_GO_LIVE (YYYY-MM-DD), else the date of the first ledger transaction, else None."""
+    value = config_value if config_value is not None else _config("LINGONG_GO_LIVE", "")
+    if value:
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    first = LedgerTxn.select(LedgerTxn.business_date).order_by(LedgerTxn.business_date).limit(1).scalar()
+    return first
+
+
+def days_to_catch_up(now, go_live=None):
+    """Every business date from go-live to yesterday that has no finished reconciliation, oldest first."""
+    start = go_live_date(go_live)
+    last = business_date(now) - dt.timedelta(days=1)
+    if start is None or start > last:
+        return []
+    done = {d for (d,) in ReconRun.select(ReconRun.business_date)
+            .where((ReconRun.business_date >= start) & (ReconRun.status == "finished")).tuples()}
+    days = []
+    day = start
+    while day <= last:
+        if day not in done:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def catch_up(now, bill_source=None, go_live=None):
+    """Reconcile every missed day (scheduler start-up and the nightly job); a day another process holds is skipped."""
+    results = []
+    for day in days_to_catch_up(now, go_live):
+        run, ran = reconcile_day(day, now, bill_source=bill_source, force=False)
+        results.append((day, run, ran))
+    return results

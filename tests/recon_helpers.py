@@ -1,0 +1,87 @@
+"""A seeded business day for the reconciliation and statement tests: orders, reports, inspections, materials,
+a WeChat payout confirmed through the sandbox, one left waiting for the worker, and cash at the desk."""
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from models import Worker
+from services import inspections
+from services import materials
+from services import orders
+from services import payout_sweep
+from services import payouts
+from services import pieces
+from services.payout_cash import record_cash_payout
+from wechat import pay as wechat_pay
+from wechat.sandbox import pay_bills
+
+DAY = dt.date(2026, 11, 20)
+_ids = itertools.count(1)
+
+
+def market_time(day, hour, minute=0):
+    """Naive UTC of `hour:minute` Beijing time on `day`."""
+    return dt.datetime.combine(day, dt.time(0)) + dt.timedelta(hours=hour - 8, minutes=minute)
+
+
+def new_worker(name):
+    return Worker.create(mp_openid=f"oMP{name}{next(_ids):06d}", name=name)
+
+
+class SeededDay:
+    """What was seeded, for tests to look at and to plant faults in."""
+
+    def __init__(self, day, station, enterprise, staff, jobs, workers, orders_, payouts_):
+        self.day, self.station, self.enterprise, self.staff = day, station, enterprise, staff
+        self.jobs, self.workers, self.orders, self.payouts = jobs, workers, orders_, payouts_
+
+
+def _rid(prefix):
+    return f"{prefix}-{next(_ids)}"
+
+
+def seed_day(day, make_job, make_staff, station, enterprise, admin):
+    """Seed one clean business day through the real services (clock pinned inside `day`)."""
+    wechat_pay.client()
+    t = lambda hour, minute=0: market_time(day, hour, minute)  # noqa: E731
+    staff = make_staff("station", station)
+    job_a = make_job(station=station, enterprise=enterprise, unit_price_fen=12, total_pieces=500, now=t(7),
+                     title="鞋灯卡扣组装",
+                     materials=[{"name": "卡扣", "unit": "个", "per_piece": 2, "loss_permille": 10}])
+    job_b = make_job(station=station, enterprise=enterprise, unit_price_fen=30, total_pieces=200, now=t(7),
+                     title="编织袋缝口", materials=[])
+    clip = job_a.materials[0]
+    w1, w2, w3 = new_worker("alice"), new_worker("bob"), new_worker("carol")
+
+    o1, _ = orders.accept_order(w1, job_a.id, 100, _rid("o"), t(8))
+    materials.move_materials(staff, o1.id, clip.id, "issue", 120, _rid("m"), t(8, 5))
+    pieces.report_pieces(w1, o1.id, 60, _rid("r"), t(11))
+    inspections.inspect(staff, o1.id, 55, 3, 2, _rid("q"), t(11, 30))
+
+    o2, _ = orders.accept_order(w2, job_b.id, 20, _rid("o"), t(8, 10))
+    pieces.report_pieces(w2, o2.id, 20, _rid("r"), t(12))
+    inspections.inspect(staff, o2.id, 20, 0, 0, _rid("q"), t(12, 30))
+
+    o3, _ = orders.accept_order(w3, job_a.id, 10, _rid("o"), t(8, 20))
+    materials.move_materials(staff, o3.id, clip.id, "issue", 21, _rid("m"), t(8, 25))
+    pieces.report_pieces(w3, o3.id, 10, _rid("r"), t(13))
+    inspections.inspect(staff, o3.id, 10, 0, 0, _rid("q"), t(13, 30))
+    materials.move_materials(staff, o3.id, clip.id, "return", 1, _rid("m"), t(13, 40))
+
+    # bob is paid through WeChat and confirms; alice's transfer waits for her; carol takes cash at the desk
+    (p2,), _ = payouts.payout_for_worker(w2, t(12, 31))
+    pay_bills.confirm(p2.out_bill_no, now=t(12, 40))
+    p2 = payout_sweep.refresh_payout(p2, t(12, 41))
+    (p1,), _ = payouts.payout_for_worker(w1, t(16))
+    p3, _ = record_cash_payout(staff, w3.id, None, _rid("cash"), t(17), station_id=station.id)
+    assert p2.state == "SUCCESS" and p1.state == "WAIT_USER_CONFIRM", (p2.state, p1.state)
+    return SeededDay(day, station, enterprise, staff, {"a": job_a, "b": job_b}, {"alice": w1, "bob": w2, "carol": w3},
+                     {"alice": o1, "bob": o2, "carol": o3}, {"alice": p1, "bob": p2, "carol": p3})
+
+
+@pytest.fixture
+def seeded(app, make_job, make_staff, make_station, make_enterprise, admin):
+    app.config["PAYOUT_MODE"] = "cutoff"
+    return seed_day(DAY, make_job, make_staff, make_station(), make_enterprise(), admin)
