@@ -102,13 +102,16 @@ def market_fixture(app, client, login, make_job, make_station, make_staff, staff
 
 
 def _register_payout_blueprints(app):
-    # Until app.py lists them (handlers.payouts, handlers.pay_notify), register them for the tests.
+    # Until app.py wires them (handlers.payouts, handlers.pay_notify, pay_dev.register), register them here.
     from handlers import pay_notify as notify_handler
     from handlers import payouts as payouts_handler
+    from wechat.sandbox import pay_dev
 
     for blueprint in (payouts_handler.bp, notify_handler.bp):
         if blueprint.name not in app.blueprints:
             app.register_blueprint(blueprint)
+    if pay_dev.bp.name not in app.blueprints:
+        pay_dev.register(app)
 
 
 def payouts_of(worker):

@@ -89,7 +89,7 @@ def create_bill(mchid, params, user_name, now=None):
         )
 
 
-def _finish(bill, state, now, fail_reason=""):
+def _finish(bill, state, now, fail_reason="", notify_at=None):
     bill.state = state
     bill.fail_reason = fail_reason
     bill.updated_at = now
@@ -113,7 +113,7 @@ def _finish(bill, state, now, fail_reason=""):
         url=bill.notify_url,
         resource=json.dumps(resource, ensure_ascii=False),
         create_time=rfc3339(now),
-        next_at=now,
+        next_at=notify_at or now,
     )
     return bill
 
@@ -163,8 +163,11 @@ def fail(out_bill_no, reason="REAL_NAME_CHECK_FAIL", now=None):
         return _finish(bill, "FAIL", now, reason)
 
 
-def expire_unconfirmed(now=None):
-    """Bills unconfirmed for 24 h return to the merchant: -> CANCELLED. Returns their out_bill_nos."""
+def expire_unconfirmed(now=None, notify_at=None):
+    """Bills unconfirmed for 24 h return to the merchant: -> CANCELLED. Returns their out_bill_nos.
+
+    `notify_at` lets developer tools pretend time passed yet have the notify go out at the real time.
+    """
     now = now or utcnow()
     expired = []
     with db.atomic():
@@ -172,7 +175,7 @@ def expire_unconfirmed(now=None):
             (SandboxPayBill.state == "WAIT_USER_CONFIRM") & (SandboxPayBill.created_at <= now - CONFIRM_WINDOW)
         )
         for bill in query:
-            _finish(bill, "CANCELLED", now, "TRANSFER_EXPIRED")
+            _finish(bill, "CANCELLED", now, "TRANSFER_EXPIRED", notify_at=notify_at)
             expired.append(bill.out_bill_no)
     return expired
 
