@@ -110,10 +110,12 @@ def my_payouts(ctx):
 
 
 def _state_text(state):
-    text = str(state or "")
+    text = str(state or "").lower()
     if "fail" in text or "cancel" in text or "revers" in text:
         return "未成功"
-    if "success" in text or "arrived" in text or "cash" in text or text == "SUCCESS":
+    if "confirm" in text:
+        return "请到小程序确认收款"
+    if "success" in text or "arrived" in text or "cash" in text or "paid" in text:
         return "已到账"
     return "发放中"
 
