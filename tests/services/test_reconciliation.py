@@ -1,0 +1,231 @@
+"""Reconciliation of a seeded day: a clean day has no findings; each planted fault is found and named."""
+
+import datetime as dt
+
+import pytest
+
+import models
+from models import DailyBalance
+from models import Inspection
+from models import LedgerTxn
+from models import MaterialMovement
+from models import Payout
+from models import PayoutItem
+from models import PieceReport
+from models import Posting
+from models import ReconFinding
+from models import ReconRun
+from services import ledger
+from services import materials
+from services import reconciliation
+from tests.recon_helpers import DAY
+from tests.recon_helpers import market_time
+from tests.recon_helpers import seeded  # noqa: F401 (fixture)
+from wechat.sandbox import store
+from wechat.sandbox.store import SandboxPayBill
+
+NIGHT = market_time(DAY + dt.timedelta(days=1), 2)
+
+
+def run_day(day=DAY, now=NIGHT, **kwargs):
+    run, ran = reconciliation.reconcile_day(day, now, **kwargs)
+    return run, ran, sorted((f.kind, f.object_type, f.object_id) for f in ReconFinding.select().where(
+        ReconFinding.run == run.id))
+
+
+def kinds(findings):
+    return {f[0] for f in findings}
+
+
+def earning_posting(inspection_id):
+    return Posting.get((Posting.inspection == inspection_id))
+
+
+def inspection_of(seeded, name):
+    return Inspection.get(Inspection.order == seeded.orders[name].id)
+
+
+def test_clean_day_has_no_findings_and_stores_closing_balances(seeded):
+    run, ran, findings = run_day()
+    assert ran and run.status == "finished" and findings == [] and run.findings_count == 0
+    assert DailyBalance.select().where(DailyBalance.business_date == DAY).count() > 0
+    again, ran_again, findings_again = run_day()
+    assert ran_again and again.id == run.id and findings_again == []
+    assert ReconRun.select().count() == 1
+
+
+def test_posting_removed_behind_the_services_back(seeded):
+    inspection = inspection_of(seeded, "bob")
+    posting = earning_posting(inspection.id)
+    models.db.execute_sql('DELETE FROM "posting" WHERE id = %d' % posting.id)
+    _, _, findings = run_day()
+    assert ("txn_unbalanced", "ledger_txn", str(posting.txn_id)) in findings
+    assert ("earning_missing", "inspection", str(inspection.id)) in findings
+
+
+def test_posting_altered_behind_the_services_back(seeded):
+    inspection = inspection_of(seeded, "alice")
+    txn = earning_posting(inspection.id).txn_id
+    models.db.execute_sql('UPDATE "posting" SET amount_fen = amount_fen * 2 WHERE txn_id = %d' % txn)
+    _, _, findings = run_day()
+    assert ("earning_amount_wrong", "inspection", str(inspection.id)) in findings
+    assert "txn_unbalanced" not in kinds(findings)  # both legs doubled: balanced, but not what was accepted
+
+
+def test_earning_posting_without_inspection(seeded):
+    worker = seeded.workers["carol"]
+    ledger.post("earning:planted", "earning", [(ledger.enterprise_labour(seeded.enterprise), 500),
+                                                (ledger.worker_payable(worker), -500)], DAY)
+    _, _, findings = run_day()
+    assert "earning_without_inspection" in kinds(findings)
+
+
+def test_payout_without_postings_or_pieces(seeded):
+    payout = Payout.create(worker=seeded.workers["alice"].id, method="wechat", out_bill_no="LGPLANTED0001",
+                           amount_fen=300, state="CREATED", business_date=DAY, created_at=market_time(DAY, 18))
+    _, _, findings = run_day()
+    assert ("payout_without_postings", "payout", str(payout.id)) in findings
+    assert ("payout_without_items", "payout", str(payout.id)) in findings
+
+
+def test_posting_settled_twice(seeded):
+    bob_inspection = inspection_of(seeded, "bob")
+    PayoutItem.create(payout=seeded.payouts["alice"].id, inspection=bob_inspection.id, amount_fen=600)
+    _, _, findings = run_day()
+    assert ("settled_twice", "inspection", str(bob_inspection.id)) in findings
+    assert ("payout_items_mismatch", "payout", str(seeded.payouts["alice"].id)) in findings
+
+
+def test_bill_row_missing_different_or_unknown(seeded):
+    bob = seeded.payouts["bob"]
+    _, _, clean = run_day()
+    assert clean == []
+    SandboxPayBill.update(amount=SandboxPayBill.amount + 1).where(SandboxPayBill.out_bill_no == bob.out_bill_no).execute()
+    _, _, findings = run_day()
+    assert findings == [("bill_amount_mismatch", "payout", str(bob.id))]
+    SandboxPayBill.update(finished_at=market_time(DAY, 12) - dt.timedelta(days=3)).where(
+        SandboxPayBill.out_bill_no == bob.out_bill_no).execute()
+    _, _, findings = run_day()
+    assert findings == [("bill_row_missing", "payout", str(bob.id))]
+    alice = seeded.payouts["alice"]  # WeChat says alice's transfer succeeded; we still wait for her
+    SandboxPayBill.update(state="SUCCESS", finished_at=market_time(DAY, 18)).where(
+        SandboxPayBill.out_bill_no == alice.out_bill_no).execute()
+    _, _, findings = run_day()
+    assert ("bill_row_unmatched", "bill_row", alice.out_bill_no) in findings
+
+
+def test_bill_unavailable_is_a_finding(seeded):
+    store.add_fault("pay/fundflowbill", status=500)
+    _, _, findings = run_day()
+    assert findings == [("bill_unavailable", "bill", DAY.isoformat())]
+
+
+def test_material_overrun_and_overuse(seeded):
+    carol = seeded.orders["carol"]
+    clip = seeded.jobs["a"].materials[0]
+    materials.move_materials(seeded.staff, carol.id, clip.id, "issue", 5, "extra-clips", market_time(DAY, 15))
+    _, _, findings = run_day()
+    assert findings == [("material_overrun", "order", str(carol.id))]
+    alice = seeded.orders["alice"]
+    models.db.execute_sql('UPDATE "material_movement" SET quantity = 100 WHERE order_id = %d' % alice.id)
+    _, _, findings = run_day()
+    assert ("material_overuse", "order", str(alice.id)) in findings
+
+
+def test_counters_off(seeded):
+    order = seeded.orders["alice"]
+    models.db.execute_sql('UPDATE "order" SET reported = reported + 1 WHERE id = %d' % order.id)
+    models.db.execute_sql('UPDATE "job" SET taken = taken + 5 WHERE id = %d' % seeded.jobs["b"].id)
+    _, _, findings = run_day()
+    assert ("order_counter_off", "order", str(order.id)) in findings
+    assert ("job_taken_off", "job", str(seeded.jobs["b"].id)) in findings
+
+
+@pytest.fixture
+def without_report_unique_index(app):
+    models.db.execute_sql('DROP INDEX IF EXISTS "piece_report_worker_id_request_id"')
+    yield
+    models.db.execute_sql('DELETE FROM "piece_report" WHERE id NOT IN (SELECT MIN(id) FROM "piece_report" '
+                          "GROUP BY worker_id, request_id)")
+    models.db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "piece_report_worker_id_request_id" '
+                          'ON "piece_report" (worker_id, request_id)')
+
+
+def test_duplicate_request_id(seeded, without_report_unique_index):
+    first = PieceReport.get(PieceReport.order == seeded.orders["bob"].id)
+    PieceReport.insert(order=first.order_id, worker=first.worker_id, quantity=first.quantity,
+                       request_id=first.request_id, created_at=first.created_at).execute()
+    _, _, findings = run_day()
+    assert ("request_id_duplicate", "piece_report", str(first.id)) in findings
+    assert ("order_counter_off", "order", str(first.order_id)) in findings
+
+
+def test_worker_payable_never_negative(seeded):
+    alice = seeded.workers["alice"]
+    ledger.post("planted:overpay", "adjustment", [(ledger.worker_payable(alice), 10_000),
+                                                  (ledger.wechatpay_clearing(), -10_000)], DAY)
+    _, _, findings = run_day()
+    assert ("worker_balance_negative", "worker", str(alice.id)) in findings
+
+
+def test_stuck_payout_is_found_days_later(seeded):
+    alice = seeded.payouts["alice"]
+    later = DAY + dt.timedelta(days=2)
+    _, _, findings = run_day(later, market_time(later + dt.timedelta(days=1), 2))
+    assert ("payout_stuck", "payout", str(alice.id)) in findings
+
+
+def test_history_changed_after_reconciliation_is_found_on_rerun(seeded):
+    run_day()
+    next_day = DAY + dt.timedelta(days=1)
+    run, _, findings = run_day(next_day, market_time(next_day, 10))
+    assert findings == [] and "daily_balance" in run.summary  # started from yesterday's closing, not history
+    txn = earning_posting(inspection_of(seeded, "carol").id).txn_id
+    models.db.execute_sql('UPDATE "posting" SET amount_fen = amount_fen - 1 * (CASE WHEN amount_fen > 0 THEN 1 '
+                          'ELSE -1 END) WHERE txn_id = %d' % txn)
+    _, _, findings = run_day()
+    assert {"closing_mismatch", "earning_amount_wrong"} <= kinds(findings)
+
+
+def test_killed_half_way_and_rerun_gives_the_same_findings(app, seeded):
+    models.db.execute_sql('UPDATE "order" SET reported = reported + 1 WHERE id = %d' % seeded.orders["bob"].id)
+    app.config["RECON_CRASH_AFTER"] = "counters_match_rows"
+    with pytest.raises(reconciliation.SimulatedCrash):
+        reconciliation.reconcile_day(DAY, NIGHT)
+    run = ReconRun.get(ReconRun.business_date == DAY)
+    assert run.status == "failed" and ReconFinding.select().count() == 0
+    assert DailyBalance.select().count() == 0
+    del app.config["RECON_CRASH_AFTER"]
+    run, ran, findings = run_day()
+    assert ran and run.status == "finished" and run.attempts == 2
+    assert findings == [("order_counter_off", "order", str(seeded.orders["bob"].id))]
+    balances = DailyBalance.select().count()
+    _, _, again = run_day()
+    assert again == findings and DailyBalance.select().count() == balances
+
+
+def test_a_fresh_claim_is_left_alone_and_a_stale_one_taken_over(seeded):
+    reconciliation.claim(DAY, NIGHT, owner="elsewhere:1")
+    run, ran = reconciliation.reconcile_day(DAY, NIGHT + dt.timedelta(minutes=1))
+    assert not ran and run.claimed_by == "elsewhere:1"
+    run, ran = reconciliation.reconcile_day(DAY, NIGHT + dt.timedelta(minutes=11))
+    assert ran and run.status == "finished" and run.claimed_by != "elsewhere:1"
+    run, ran = reconciliation.reconcile_day(DAY, NIGHT, force=False)
+    assert not ran  # the scheduler does not redo a finished day
+
+
+def test_findings_notify_admins_once_and_keep_staff_notes(seeded, admin):
+    models.db.execute_sql('UPDATE "job" SET taken = taken + 1 WHERE id = %d' % seeded.jobs["a"].id)
+    _, _, findings = run_day()
+    notices = list(models.StaffNotice.select())
+    assert [(n.staff_id, n.kind) for n in notices] == [(admin.id, "recon_findings")]
+    from services import recon_queries
+
+    finding = ReconFinding.get()
+    recon_queries.acknowledge_finding(admin, finding.id, "在查", NIGHT)
+    _, _, again = run_day()
+    assert again == findings and models.StaffNotice.select().count() == 1
+    kept = ReconFinding.get()
+    assert kept.status == "acknowledged" and kept.note == "在查" and kept.acted_by_id == admin.id
+    assert LedgerTxn.select().where(LedgerTxn.kind == "adjustment").count() == 0  # nothing in history changed
+    assert MaterialMovement.select().count() == 3
