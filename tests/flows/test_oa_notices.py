@@ -7,11 +7,11 @@ from models import Payout
 from models import utcnow
 from services import notices
 from services.clock import business_date
+from tests.oa_helpers import oa_endpoint_fixture  # noqa: F401 (fixtures)
+from tests.oa_helpers import oa_push_fixture  # noqa: F401
+from tests.oa_helpers import oa_user_fixture  # noqa: F401
+from tests.oa_helpers import reply_text
 from tests.payout_helpers import market_fixture  # noqa: F401 (the `market` fixture)
-from tests.wechat.conftest import oa_endpoint as oa_endpoint_fixture  # noqa: F401 (fixtures by their own names)
-from tests.wechat.conftest import oa_push as oa_push_fixture  # noqa: F401
-from tests.wechat.conftest import oa_user as oa_user_fixture  # noqa: F401
-from tests.wechat.conftest import reply_text
 from wechat.sandbox import store
 
 

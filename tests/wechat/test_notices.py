@@ -11,7 +11,7 @@ from models import Worker
 from models import transaction
 from models import utcnow
 from services import notices
-from tests.wechat.conftest import reply_text
+from tests.oa_helpers import reply_text
 from wechat.sandbox import oa as sandbox_oa
 from wechat.sandbox import store
 

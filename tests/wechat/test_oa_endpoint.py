@@ -9,7 +9,7 @@ import pytest
 import models
 from models import CheckIn
 from models import Worker
-from tests.wechat.conftest import reply_text
+from tests.oa_helpers import reply_text
 from wechat.simulate import message_xml
 from wechat.simulate import signed_echo
 from wechat.simulate import signed_push
