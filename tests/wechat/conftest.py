@@ -6,6 +6,11 @@ import uuid
 
 import pytest
 
+from tests.oa_helpers import mp_push_fixture  # noqa: F401 (fixtures shared with tests/flows)
+from tests.oa_helpers import oa_endpoint_fixture  # noqa: F401
+from tests.oa_helpers import oa_push_fixture  # noqa: F401
+from tests.oa_helpers import oa_user_fixture  # noqa: F401
+from tests.oa_helpers import reply_text  # noqa: F401
 from wechat.callback import Endpoint
 
 TEST_TOKEN = "lingongTestToken"
@@ -50,10 +55,3 @@ def rediskv():
 @pytest.fixture(params=["db", "redis"])
 def kv(request):
     return request.getfixturevalue("dbkv" if request.param == "db" else "rediskv")
-
-
-from tests.oa_helpers import mp_push_fixture  # noqa: E402,F401 (fixtures shared with tests/flows)
-from tests.oa_helpers import oa_endpoint_fixture  # noqa: E402,F401
-from tests.oa_helpers import oa_push_fixture  # noqa: E402,F401
-from tests.oa_helpers import oa_user_fixture  # noqa: E402,F401
-from tests.oa_helpers import reply_text  # noqa: E402,F401
