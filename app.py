@@ -61,6 +61,7 @@ BLUEPRINTS = [
     "handlers.health",
     "handlers.api",
     "handlers.staff_api",
+    "handlers.console",
     "handlers.wechat_oa",
     "handlers.wechat_mp",
 ]
@@ -76,6 +77,7 @@ def create_app(test_config=None):
 
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
+    importlib.import_module("handlers.console").init_console(app)
     cli.register(app)
     app.cli.add_command(wechat_cli.wechat)
     return app

@@ -1,6 +1,7 @@
 """The worker's mini-program API under /api/v1: login, jobs, orders, piece reports, earnings."""
 
 from flask import Blueprint
+from flask import current_app
 from flask import g
 from flask import jsonify
 from flask import request
@@ -16,6 +17,7 @@ from services import earnings
 from services import jobs_query
 from services import orders
 from services import pieces
+from services import worker_code
 from services.clock import iso_utc
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -47,6 +49,13 @@ def update_me():
 def bind_phone():
     worker = accounts.bind_phone(wechat_mp(), g.worker, json_body().get("code"))
     return jsonify(serialize.worker(worker))
+
+
+@bp.get("/me/qr")
+@worker_required
+def my_qr():
+    """The short signed code the mini-program shows as a QR at the materials desk."""
+    return jsonify({"code": worker_code.code_for(g.worker.id, current_app.config["SECRET_KEY"])})
 
 
 @bp.get("/stations")

@@ -13,6 +13,7 @@ OPERATIONS = [
     ("get", "/api/v1/me", "The worker's profile", "worker", None, [], 200),
     ("patch", "/api/v1/me", "Set name, home station, real name", "worker",
      {"name": STR, "home_station_id": POS, "real_name": STR}, [], 200),
+    ("get", "/api/v1/me/qr", "The worker's desk code, shown as a QR for the materials desk", "worker", None, [], 200),
     ("post", "/api/v1/me/phone", "Bind phone with a getuserphonenumber code", "worker", {"code": STR}, ["code"], 200),
     ("post", "/api/v1/me/oa-bind-code", "One-time code to send to the official account (binds it)", "worker",
      None, [], 200),

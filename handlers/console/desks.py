@@ -1,0 +1,125 @@
+"""The materials desk (find a worker, issue or take back materials) and the inspection desk (accepted / rejected /
+rework with the worker's amount shown before confirming; corrections as correcting entries)."""
+
+from flask import current_app
+from flask import g
+from flask import render_template
+from flask import request
+from flask import url_for
+
+from handlers.common import now
+from handlers.console import bp
+from handlers.console.common import form_int
+from handlers.console.common import form_text
+from handlers.console.common import once
+from handlers.console.common import signed_in
+from handlers.console.common import writer
+from models import Inspection
+from services import directory
+from services import inspections
+from services import materials
+from services import worker_code
+from services.errors import BadRequest
+from services.errors import NotFound
+
+
+def _secret():
+    return current_app.config["SECRET_KEY"]
+
+
+@bp.get("/materials")
+@signed_in()
+def materials_desk():
+    query = (request.args.get("q") or "").strip()
+    found = directory.find_workers(g.staff, query, _secret()) if query else []
+    return render_template("console/materials_desk.html", title="领料台", q=query, found=found)
+
+
+@bp.get("/workers/<int:worker_id>")
+@signed_in()
+def worker(worker_id):
+    worker = directory.worker_for(g.staff, worker_id)
+    orders = directory.desk_orders(g.staff, worker_id=worker.id, limit=50)
+    return render_template("console/worker.html", title=worker.name or "工人", worker=worker, orders=orders,
+                           balances=directory.material_balances(orders),
+                           code=worker_code.code_for(worker.id, _secret()))
+
+
+@bp.post("/orders/<int:order_id>/materials")
+@writer()
+def move_materials(order_id):
+    back = request.form.get("back") or url_for("console.order", order_id=order_id)
+    back = back if back.startswith("/console/") else url_for("console.order", order_id=order_id)
+
+    def act():
+        kind = form_text("kind")
+        materials.move_materials(g.staff, order_id, form_int("material_id", "物料"), kind,
+                                 form_int("quantity", "数量"), form_text("request_id"), now())
+
+    return once(act, back)
+
+
+@bp.get("/inspections")
+@signed_in()
+def inspection_desk():
+    return render_template("console/inspection_desk.html", title="质检台",
+                           orders=directory.desk_orders(g.staff, awaiting_only=True, limit=200))
+
+
+@bp.get("/orders/<int:order_id>")
+@signed_in()
+def order(order_id):
+    order = directory.desk_orders(g.staff, limit=1, order_id=order_id)
+    if not order:
+        inspections.order_for(g.staff, order_id)  # 404 or 403 with the service's message
+    order = order[0]
+    return render_template("console/order.html", title=f"工单 {order.id}", order=order,
+                           balances=directory.material_balances([order])[order.id],
+                           history=directory.inspections_of(order.id))
+
+
+def _counts():
+    counts = tuple(form_int(name, label, required=False) for name, label in
+                   (("accepted", "合格件数"), ("rejected", "不合格件数"), ("rework", "返工件数")))
+    return counts
+
+
+@bp.post("/orders/<int:order_id>/inspect")
+@writer()
+def inspect(order_id):
+    accepted, rejected, rework = _counts()
+    if request.form.get("step") != "confirm":
+        order = inspections.order_for(g.staff, order_id)
+        if accepted + rejected + rework == 0:
+            raise BadRequest("请至少录入一件", code="empty_inspection")
+        return render_template("console/confirm.html", title="确认质检", order=order, counts=(accepted, rejected, rework),
+                               amount_fen=accepted * order.rate_fen, note=form_text("note"),
+                               action=url_for("console.inspect", order_id=order_id), rid=form_text("request_id"))
+
+    def act():
+        inspections.inspect(g.staff, order_id, accepted, rejected, rework, form_text("request_id"), now(),
+                            form_text("note"))
+
+    return once(act, url_for("console.order", order_id=order_id))
+
+
+@bp.post("/inspections/<int:inspection_id>/correct")
+@writer()
+def correct(inspection_id):
+    original = Inspection.get_or_none(Inspection.id == inspection_id)
+    if original is None:
+        raise NotFound("没有这条质检记录", code="inspection_not_found")
+    accepted, rejected, rework = _counts()
+    if request.form.get("step") != "confirm":
+        order = inspections.order_for(g.staff, original.order_id)
+        current = next(h["current"] for h in directory.inspections_of(order.id) if h["inspection"].id == original.id)
+        return render_template("console/confirm.html", title="确认更正", order=order, counts=(accepted, rejected, rework),
+                               amount_fen=(accepted - current[0]) * original.rate_fen, note=form_text("note"),
+                               correcting=original, current=current, rid=form_text("request_id"),
+                               action=url_for("console.correct", inspection_id=inspection_id))
+
+    def act():
+        inspections.correct(g.staff, inspection_id, accepted, rejected, rework, form_text("request_id"), now(),
+                            form_text("note"))
+
+    return once(act, url_for("console.order", order_id=original.order_id))

@@ -1,0 +1,100 @@
+"""Console jobs: publish (with bill of materials, allowed loss and quality standard), edit the rate for new orders,
+close to new orders. The rules live in services.catalog."""
+
+from flask import g
+from flask import render_template
+from flask import request
+from flask import url_for
+
+from handlers.common import now
+from handlers.console import bp
+from handlers.console.common import form_fen
+from handlers.console.common import form_int
+from handlers.console.common import form_text
+from handlers.console.common import once
+from handlers.console.common import signed_in
+from handlers.console.common import writer
+from models import Enterprise
+from services import catalog
+from services import directory
+from services import jobs_query
+from services.scope import ensure_station
+from services.scope import station_ids_for
+
+MATERIAL_ROWS = 4
+
+
+@bp.get("/jobs")
+@signed_in()
+def jobs():
+    status = request.args.get("status") or None
+    return render_template("console/jobs.html", title="工作", status=status,
+                           jobs=directory.jobs_listing(station_ids_for(g.staff), status))
+
+
+@bp.get("/jobs/new")
+@writer()
+def new_job():
+    return render_template("console/job_form.html", title="发布工作", stations=directory.stations_for(g.staff),
+                           enterprises=list(Enterprise.select().order_by(Enterprise.id)), rows=range(MATERIAL_ROWS))
+
+
+def _materials():
+    items = []
+    for i in range(MATERIAL_ROWS):
+        name = form_text(f"material_name_{i}")
+        if not name:
+            continue
+        loss = form_text(f"material_loss_{i}") or "0"
+        try:
+            permille = round(float(loss) * 10)
+        except ValueError:
+            permille = -1
+        items.append({"name": name, "unit": form_text(f"material_unit_{i}") or "个",
+                      "per_piece": form_int(f"material_per_piece_{i}", "每件用量", required=False, default=1) or 1,
+                      "loss_permille": permille})
+    return items
+
+
+@bp.post("/jobs")
+@writer()
+def publish_job():
+    def act():
+        data = {
+            "station_id": form_int("station_id", "驿站"), "enterprise_id": form_int("enterprise_id", "企业"),
+            "title": form_text("title"), "process": form_text("process"),
+            "unit_price_fen": form_fen("unit_price", "单价"), "total_pieces": form_int("total_pieces", "总件数"),
+            "per_worker_cap": form_int("per_worker_cap", "每人上限", required=False),
+            "quality_standard": form_text("quality_standard"), "materials": _materials(),
+        }
+        job = catalog.publish_job(g.staff, data, now())
+        return url_for("console.job", job_id=job.id)
+
+    return once(act, url_for("console.jobs"))
+
+
+@bp.get("/jobs/<int:job_id>")
+@signed_in()
+def job(job_id):
+    job, materials = jobs_query.job_with_materials(job_id)
+    ensure_station(g.staff, job.station_id)
+    return render_template("console/job.html", title=job.title, job=job, materials=materials)
+
+
+@bp.post("/jobs/<int:job_id>")
+@writer()
+def update_job(job_id):
+    def act():
+        data = {"title": form_text("title"), "process": form_text("process"),
+                "unit_price_fen": form_fen("unit_price", "单价"), "total_pieces": form_int("total_pieces", "总件数"),
+                "per_worker_cap": form_int("per_worker_cap", "每人上限", required=False),
+                "quality_standard": form_text("quality_standard")}
+        catalog.update_job(g.staff, job_id, data, now())
+
+    return once(act, url_for("console.job", job_id=job_id))
+
+
+@bp.post("/jobs/<int:job_id>/close")
+@writer()
+def close_job(job_id):
+    return once(lambda: catalog.close_job(g.staff, job_id, now()) and None, url_for("console.job", job_id=job_id))

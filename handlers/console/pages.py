@@ -1,0 +1,118 @@
+"""Console pages: today at a glance, stations, enterprises, statistics with charts, the audit log."""
+
+from flask import g
+from flask import render_template
+from flask import request
+from flask import url_for
+
+from handlers.common import now
+from handlers.console import bp
+from handlers.console import charts
+from handlers.console.common import form_text
+from handlers.console.common import once
+from handlers.console.common import signed_in
+from handlers.console.render import yuan
+from models import Enterprise
+from models import Station
+from services import catalog
+from services import dashboard as figures_of
+from services import directory
+from services import statistics
+from services.scope import station_ids_for
+
+
+def _last_recon():
+    """The last reconciliation run and its open findings, when the reconciliation service is installed."""
+    try:
+        from services import reconciliation
+    except ImportError:
+        return None
+    if not hasattr(reconciliation, "latest_run"):
+        return None
+    run = reconciliation.latest_run()
+    return {"run": run, "findings": list(reconciliation.findings_for(run)) if run is not None else []}
+
+
+@bp.get("/")
+@signed_in()
+def dashboard():
+    figures = figures_of.today(station_ids_for(g.staff), now())
+    return render_template("console/dashboard.html", title="今日概况", figures=figures, recon=_last_recon())
+
+
+@bp.get("/stations")
+@signed_in()
+def stations():
+    figures = figures_of.today(station_ids_for(g.staff), now())
+    parents = {s.id: s.name for s in Station.select(Station.id, Station.name)}
+    return render_template("console/stations.html", title="驿站", rows=figures["stations"], parents=parents)
+
+
+@bp.post("/stations")
+@signed_in("admin")
+def create_station():
+    def act():
+        parent = form_text("parent_id")
+        station = catalog.create_station(g.staff, form_text("name"), form_text("kind", "village"),
+                                         int(parent) if parent.isdigit() else None, form_text("address"),
+                                         form_text("counsellor_name"), form_text("counsellor_phone"), now())
+        return url_for("console.station", station_id=station.id)
+
+    return once(act, url_for("console.stations"))
+
+
+@bp.get("/stations/<int:station_id>")
+@signed_in()
+def station(station_id):
+    station = directory.station_for(g.staff, station_id)
+    ids = {station.id}
+    return render_template("console/station.html", title=station.name, station=station,
+                           figures=figures_of.today(ids, now())["total"], jobs=directory.jobs_listing(ids, limit=50),
+                           workers=directory.workers_of(ids, limit=100))
+
+
+@bp.get("/enterprises")
+@signed_in()
+def enterprises():
+    return render_template("console/enterprises.html", title="企业",
+                           enterprises=list(Enterprise.select().order_by(Enterprise.id)))
+
+
+@bp.post("/enterprises")
+@signed_in("admin")
+def create_enterprise():
+    def act():
+        catalog.create_enterprise(g.staff, form_text("name"), form_text("industry"), form_text("contact_name"),
+                                  form_text("contact_phone"), now())
+
+    return once(act, url_for("console.enterprises"))
+
+
+@bp.get("/statistics")
+@signed_in()
+def statistics_page():
+    scope = station_ids_for(g.staff)
+    station_id = request.args.get("station", type=int)
+    if station_id:
+        scope = {directory.station_for(g.staff, station_id).id}
+    report = statistics.report(scope, now())
+    daily = [(d.strftime("%m-%d"), f) for d, f in report["daily"]]
+    monthly = [(d.strftime("%Y-%m"), f) for d, f in report["monthly"]]
+    chart = {
+        "pieces": charts.bars([(k, f["pieces"]) for k, f in daily], "近 30 天每日合格件数"),
+        "earnings": charts.bars([(k, f["earnings_fen"]) for k, f in monthly], "近 12 个月每月工钱（元）",
+                                fmt=lambda v: yuan(v).replace("¥", "").split(".")[0], color="#b54708"),
+        "workers": charts.bars([(k, f["workers_served"]) for k, f in monthly], "近 12 个月每月服务工人数",
+                               color="#175cd3"),
+    }
+    return render_template("console/statistics.html", title="统计", report=report, daily=daily, monthly=monthly,
+                           chart=chart, stations=directory.stations_for(g.staff), station_id=station_id)
+
+
+@bp.get("/audit")
+@signed_in("admin")
+def audit():
+    entries = directory.audit_entries(limit=200, before_id=request.args.get("before", type=int),
+                                      action=request.args.get("action") or None)
+    names = {s.id: s.name for s in Station.select(Station.id, Station.name)}
+    return render_template("console/audit.html", title="操作日志", entries=entries, stations=names)

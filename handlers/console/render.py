@@ -1,0 +1,59 @@
+"""Template helpers of the console: money in yuan, market-local times, role names, the navigation."""
+
+import uuid
+
+from flask import g
+
+from services.clock import to_market
+
+ROLE_NAMES = {"admin": "县市场管理员", "station": "驿站工作人员", "counsellor": "就业辅导员"}
+STATE_NAMES = {
+    "CREATED": "已创建", "ACCEPTED": "已受理", "PROCESSING": "处理中", "WAIT_USER_CONFIRM": "待工人确认",
+    "TRANSFERING": "转账中", "SUCCESS": "已到账", "FAIL": "失败", "CANCELING": "撤销中", "CANCELLED": "已撤销",
+    "open": "进行中", "closed": "已停止", "done": "已完成", "cancelled": "已取消",
+}
+
+# (endpoint, label, roles or None for everyone); optional pages appear only when their module exists
+NAV = [
+    ("console.dashboard", "今日概况", None),
+    ("console.stations", "驿站", None),
+    ("console.enterprises", "企业", None),
+    ("console.jobs", "工作", None),
+    ("console.materials_desk", "领料台", None),
+    ("console.inspection_desk", "质检台", None),
+    ("console.payouts", "发薪", None),
+    ("console.recon", "对账", None),
+    ("console.statements", "对账单", None),
+    ("console.statistics", "统计", None),
+    ("console.audit", "操作日志", ("admin",)),
+]
+
+
+def yuan(fen):
+    """Integer fen as '¥1,234.50' (negative with a minus sign)."""
+    fen = int(fen or 0)
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}¥{whole:,}.{cents:02d}"
+
+
+def local(value, fmt="%Y-%m-%d %H:%M"):
+    return to_market(value).strftime(fmt) if value else ""
+
+
+def install(app):
+    app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.filters["local"] = local
+    app.jinja_env.filters["role_name"] = lambda r: ROLE_NAMES.get(r, r)
+    app.jinja_env.filters["state_name"] = lambda s: STATE_NAMES.get(s, s)
+
+    @app.context_processor
+    def _console_globals():
+        def nav():
+            staff = getattr(g, "staff", None)
+            if staff is None:
+                return []
+            return [(e, label) for e, label, roles in NAV
+                    if (roles is None or staff.role in roles) and e in app.view_functions]
+
+        return {"nav": nav, "new_request_id": lambda: uuid.uuid4().hex, "has_page": lambda e: e in app.view_functions}
