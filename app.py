@@ -61,6 +61,7 @@ BLUEPRINTS = [
     "handlers.health",
     "handlers.api",
     "handlers.staff_api",
+    "handlers.staff_recon",
     "handlers.console",
     "handlers.wechat_oa",
     "handlers.wechat_mp",

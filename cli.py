@@ -6,6 +6,7 @@ import click
 from playhouse.migrations import Runner
 
 import models
+import recon_cli
 from models import utcnow
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
@@ -18,6 +19,7 @@ def migrate_database():
 
 
 def register(app):
+    recon_cli.register(app)  # reconcile, statement (issue 5)
     @app.cli.command("init-db")
     def init_db():
         """Create or migrate the schema; safe to run again."""

@@ -58,6 +58,19 @@ OPERATIONS = [
     ("post", "/api/v1/staff/inspections/{inspection_id}/corrections", "Correct an inspection", "staff",
      {"accepted": NONNEG, "rejected": NONNEG, "rework": NONNEG, "request_id": REQ_ID, "note": STR},
      ["accepted", "rejected", "rework", "request_id", "note"], 201),
+    # reconciliation and statements (issue 5)
+    ("get", "/api/v1/staff/reconciliation/runs", "Nightly reconciliation runs, newest first (admin)", "staff",
+     None, [], 200),
+    ("get", "/api/v1/staff/reconciliation/runs/{business_date}", "One day's run and its findings (admin)", "staff",
+     None, [], 200),
+    ("post", "/api/v1/staff/reconciliation/findings/{finding_id}/acknowledge", "Acknowledge a finding (admin)",
+     "staff", {"note": STR}, [], 200),
+    ("post", "/api/v1/staff/reconciliation/findings/{finding_id}/resolve", "Resolve a finding with a note (admin)",
+     "staff", {"note": STR}, ["note"], 200),
+    ("get", "/api/v1/staff/statements/enterprise/{enterprise_id}",
+     "Enterprise monthly statement (?month=YYYY-MM&format=xlsx|csv|json)", "staff", None, [], 200),
+    ("get", "/api/v1/staff/statements/worker/{worker_id}",
+     "Worker monthly statement (?month=YYYY-MM&format=xlsx|csv|json)", "staff", None, [], 200),
 ]
 
 ERROR = {

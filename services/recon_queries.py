@@ -97,10 +97,15 @@ def run_dict(run):
     }
 
 
-def finding_dict(finding):
-    acted_by = Staff.get_by_id(finding.acted_by_id).username if finding.acted_by_id else None
-    return {
-        "id": finding.id, "kind": finding.kind, "severity": finding.severity, "object_type": finding.object_type,
-        "object_id": finding.object_id, "message": finding.message, "detail": json.loads(finding.detail or "{}"),
-        "status": finding.status, "note": finding.note, "acted_by": acted_by, "acted_at": iso_utc(finding.acted_at),
-    }
+def finding_dicts(findings):
+    """JSON shapes of findings, with the acting staff's username (one query for all of them)."""
+    ids = {f.acted_by_id for f in findings if f.acted_by_id}
+    names = dict(Staff.select(Staff.id, Staff.username).where(Staff.id.in_(list(ids))).tuples()) if ids else {}
+    return [
+        {
+            "id": f.id, "kind": f.kind, "severity": f.severity, "object_type": f.object_type,
+            "object_id": f.object_id, "message": f.message, "detail": json.loads(f.detail or "{}"),
+            "status": f.status, "note": f.note, "acted_by": names.get(f.acted_by_id), "acted_at": iso_utc(f.acted_at),
+        }
+        for f in findings
+    ]

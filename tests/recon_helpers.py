@@ -81,7 +81,7 @@ def seed_day(day, make_job, make_staff, station, enterprise, admin):
                      {"alice": o1, "bob": o2, "carol": o3}, {"alice": p1, "bob": p2, "carol": p3})
 
 
-@pytest.fixture
-def seeded(app, make_job, make_staff, make_station, make_enterprise, admin):
+@pytest.fixture(name="seeded")
+def seeded_fixture(app, make_job, make_staff, make_station, make_enterprise, admin):
     app.config["PAYOUT_MODE"] = "cutoff"
     return seed_day(DAY, make_job, make_staff, make_station(), make_enterprise(), admin)

@@ -20,7 +20,7 @@ from services import materials
 from services import reconciliation
 from tests.recon_helpers import DAY
 from tests.recon_helpers import market_time
-from tests.recon_helpers import seeded  # noqa: F401 (fixture)
+from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)
 from wechat.sandbox import store
 from wechat.sandbox.store import SandboxPayBill
 
@@ -38,7 +38,7 @@ def kinds(findings):
 
 
 def earning_posting(inspection_id):
-    return Posting.get((Posting.inspection == inspection_id))
+    return Posting.get(Posting.inspection == inspection_id)
 
 
 def inspection_of(seeded, name):
@@ -57,7 +57,7 @@ def test_clean_day_has_no_findings_and_stores_closing_balances(seeded):
 def test_posting_removed_behind_the_services_back(seeded):
     inspection = inspection_of(seeded, "bob")
     posting = earning_posting(inspection.id)
-    models.db.execute_sql('DELETE FROM "posting" WHERE id = %d' % posting.id)
+    models.db.execute_sql(f'DELETE FROM "posting" WHERE id = {posting.id}')
     _, _, findings = run_day()
     assert ("txn_unbalanced", "ledger_txn", str(posting.txn_id)) in findings
     assert ("earning_missing", "inspection", str(inspection.id)) in findings
@@ -66,7 +66,7 @@ def test_posting_removed_behind_the_services_back(seeded):
 def test_posting_altered_behind_the_services_back(seeded):
     inspection = inspection_of(seeded, "alice")
     txn = earning_posting(inspection.id).txn_id
-    models.db.execute_sql('UPDATE "posting" SET amount_fen = amount_fen * 2 WHERE txn_id = %d' % txn)
+    models.db.execute_sql(f'UPDATE "posting" SET amount_fen = amount_fen * 2 WHERE txn_id = {txn}')
     _, _, findings = run_day()
     assert ("earning_amount_wrong", "inspection", str(inspection.id)) in findings
     assert "txn_unbalanced" not in kinds(findings)  # both legs doubled: balanced, but not what was accepted
@@ -127,15 +127,15 @@ def test_material_overrun_and_overuse(seeded):
     _, _, findings = run_day()
     assert findings == [("material_overrun", "order", str(carol.id))]
     alice = seeded.orders["alice"]
-    models.db.execute_sql('UPDATE "material_movement" SET quantity = 100 WHERE order_id = %d' % alice.id)
+    models.db.execute_sql(f'UPDATE "material_movement" SET quantity = 100 WHERE order_id = {alice.id}')
     _, _, findings = run_day()
     assert ("material_overuse", "order", str(alice.id)) in findings
 
 
 def test_counters_off(seeded):
     order = seeded.orders["alice"]
-    models.db.execute_sql('UPDATE "order" SET reported = reported + 1 WHERE id = %d' % order.id)
-    models.db.execute_sql('UPDATE "job" SET taken = taken + 5 WHERE id = %d' % seeded.jobs["b"].id)
+    models.db.execute_sql(f'UPDATE "order" SET reported = reported + 1 WHERE id = {order.id}')
+    models.db.execute_sql(f'UPDATE "job" SET taken = taken + 5 WHERE id = {seeded.jobs["b"].id}')
     _, _, findings = run_day()
     assert ("order_counter_off", "order", str(order.id)) in findings
     assert ("job_taken_off", "job", str(seeded.jobs["b"].id)) in findings
@@ -182,13 +182,13 @@ def test_history_changed_after_reconciliation_is_found_on_rerun(seeded):
     assert findings == [] and "daily_balance" in run.summary  # started from yesterday's closing, not history
     txn = earning_posting(inspection_of(seeded, "carol").id).txn_id
     models.db.execute_sql('UPDATE "posting" SET amount_fen = amount_fen - 1 * (CASE WHEN amount_fen > 0 THEN 1 '
-                          'ELSE -1 END) WHERE txn_id = %d' % txn)
+                          f'ELSE -1 END) WHERE txn_id = {txn}')
     _, _, findings = run_day()
     assert {"closing_mismatch", "earning_amount_wrong"} <= kinds(findings)
 
 
 def test_killed_half_way_and_rerun_gives_the_same_findings(app, seeded):
-    models.db.execute_sql('UPDATE "order" SET reported = reported + 1 WHERE id = %d' % seeded.orders["bob"].id)
+    models.db.execute_sql(f'UPDATE "order" SET reported = reported + 1 WHERE id = {seeded.orders["bob"].id}')
     app.config["RECON_CRASH_AFTER"] = "counters_match_rows"
     with pytest.raises(reconciliation.SimulatedCrash):
         reconciliation.reconcile_day(DAY, NIGHT)
@@ -215,7 +215,7 @@ def test_a_fresh_claim_is_left_alone_and_a_stale_one_taken_over(seeded):
 
 
 def test_findings_notify_admins_once_and_keep_staff_notes(seeded, admin):
-    models.db.execute_sql('UPDATE "job" SET taken = taken + 1 WHERE id = %d' % seeded.jobs["a"].id)
+    models.db.execute_sql(f'UPDATE "job" SET taken = taken + 1 WHERE id = {seeded.jobs["a"].id}')
     _, _, findings = run_day()
     notices = list(models.StaffNotice.select())
     assert [(n.staff_id, n.kind) for n in notices] == [(admin.id, "recon_findings")]

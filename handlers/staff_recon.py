@@ -1,0 +1,74 @@
+"""Staff API for reconciliation runs and findings (admins) and monthly statement downloads (admins and stations)."""
+
+from flask import Blueprint
+from flask import Response
+from flask import g
+from flask import jsonify
+from flask import request
+
+from handlers.common import int_arg
+from handlers.common import json_body
+from handlers.common import now
+from handlers.common import staff_required
+from services import recon_queries
+from services import statement_files
+from services import statements
+from services.errors import BadRequest
+
+bp = Blueprint("staff_recon", __name__, url_prefix="/api/v1/staff")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/reconciliation/runs")
+@staff_required("admin")
+def runs():
+    return jsonify({"runs": [recon_queries.run_dict(r) for r in recon_queries.runs(int_arg("limit", 30, 366))]})
+
+
+@bp.get("/reconciliation/runs/<business_date>")
+@staff_required("admin")
+def run(business_date):
+    found = recon_queries.run_for(business_date)
+    findings = recon_queries.findings_for(found, request.args.get("status") or None)
+    return jsonify({"run": recon_queries.run_dict(found), "findings": recon_queries.finding_dicts(findings)})
+
+
+@bp.post("/reconciliation/findings/<int:finding_id>/acknowledge")
+@staff_required("admin")
+def acknowledge(finding_id):
+    finding = recon_queries.acknowledge_finding(g.staff, finding_id, json_body().get("note", ""), now())
+    return jsonify(recon_queries.finding_dicts([finding])[0])
+
+
+@bp.post("/reconciliation/findings/<int:finding_id>/resolve")
+@staff_required("admin")
+def resolve(finding_id):
+    finding = recon_queries.resolve_finding(g.staff, finding_id, json_body().get("note"), now())
+    return jsonify(recon_queries.finding_dicts([finding])[0])
+
+
+def _download(statement):
+    kind = request.args.get("format", "xlsx")
+    if kind == "csv":
+        body, mimetype = statement_files.to_csv(statement).encode("utf-8-sig"), "text/csv; charset=utf-8"
+    elif kind == "xlsx":
+        body, mimetype = statement_files.to_xlsx(statement), XLSX
+    elif kind == "json":
+        return jsonify(statement)
+    else:
+        raise BadRequest("format 只能是 xlsx、csv 或 json", code="invalid_format")
+    name = statement_files.filename(statement, kind)
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/statements/enterprise/<int:enterprise_id>")
+@staff_required("admin", "station")
+def enterprise_statement(enterprise_id):
+    return _download(statements.enterprise_statement(g.staff, enterprise_id, request.args.get("month", "")))
+
+
+@bp.get("/statements/worker/<int:worker_id>")
+@staff_required("admin", "station")
+def worker_statement(worker_id):
+    return _download(statements.worker_statement(g.staff, worker_id, request.args.get("month", "")))
