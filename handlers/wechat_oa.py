@@ -111,7 +111,8 @@ def _text(ctx, text, voice=False):
 
 def _unionid(openid):
     try:
-        info = current_app.extensions["wechat_oa_client"].get("user/info", params={"openid": openid, "lang": "zh_CN"})
+        client = current_app.extensions["wechat_oa_client"]
+        info = client.get("user/info", params={"openid": openid, "lang": "zh_CN"}, timeout=2)  # inside the 5 s
     except Exception as exc:  # noqa: BLE001 - fall back to the bind code
         log.warning("user/info failed for a follower: %s", exc)
         return None

@@ -53,7 +53,7 @@ def enqueue(worker, kind, data, key, now):
     except IntegrityError:
         return Notice.get(Notice.dedup_key == key[:128])
     if has_app_context():
-        g.lingong_notices_pending = True
+        g.setdefault("lingong_notice_ids", []).append(notice.id)
     return notice
 
 
@@ -225,15 +225,20 @@ def _retryable(error):
 
 def deliver_soon():
     """Deliver what this request enqueued, now that its transaction has committed (called after the handler)."""
-    if not (has_app_context() and g.pop("lingong_notices_pending", False)):
+    ids = g.pop("lingong_notice_ids", None) if has_app_context() else None
+    if not ids:
         return None
     from models import utcnow
 
-    try:
-        return deliver_pending(utcnow(), limit=20)
-    except Exception:  # the periodic job will pick them up
-        log.exception("immediate notice delivery failed")
-        return None
+    now, outcome = utcnow(), {}
+    for notice_id in ids[:20]:  # rows of a rolled-back transaction are gone: nothing to claim
+        try:
+            if _claim(notice_id, now):
+                status = _deliver_one(Notice.get_by_id(notice_id), now)
+                outcome[status] = outcome.get(status, 0) + 1
+        except Exception:  # the periodic job will pick it up when the lease ends
+            log.exception("immediate delivery of notice %s failed", notice_id)
+    return outcome
 
 
 def enqueue_daily_summaries(day, now):
