@@ -174,3 +174,41 @@ def test_unknown_types_and_failing_commands_answer_success(bound, oa_push, caplo
         commands.COMMANDS.pop("TEST_BOOM")
     assert response.status_code == 200 and response.get_data(as_text=True) == "success"
     assert "command failed" in caplog.text
+
+
+def test_mini_program_push_url_verification(client, app):
+    from wechat.callback import Endpoint
+    from wechat.callback import sign
+
+    cfg = app.config
+    mp = Endpoint("mp", cfg["WECHAT_MP_TOKEN"], cfg["WECHAT_MP_APPID"], cfg["WECHAT_MP_AES_KEY"])
+    assert client.get("/wechat/mp", query_string=signed_echo(mp, "77")).get_data(as_text=True) == "77"
+    oa_signed = signed_echo(mp, "77")
+    oa_signed["signature"] = sign("wrong-token", oa_signed["timestamp"], oa_signed["nonce"])
+    assert client.get("/wechat/mp", query_string=oa_signed).status_code == 403
+
+
+def test_dedupe_through_redis_when_configured(app, bound, make_station, oa_endpoint):
+    import uuid
+
+    from app import create_app
+
+    _, openid, _ = bound
+    redis_config = {
+        "TESTING": True,
+        "WECHAT_SANDBOX": True,
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "REDIS_PREFIX": f"t{uuid.uuid4().hex}:",
+    }
+    first, second = create_app(redis_config), create_app(redis_config)
+    xml = scan_xml(openid, make_station().id)
+    for instance in (first, second, first):
+        args, body = signed_push(oa_endpoint, xml)
+        response = instance.test_client().post("/wechat/oa", query_string=args, data=body, content_type="text/xml")
+        assert response.status_code == 200 and "签到" in reply_text(response)
+    assert CheckIn.select().count() == 1
+    store = first.extensions["lingong_kvstore"]
+    assert type(store).__name__ == "RedisStore"
+    for key in store.redis.scan_iter(store.prefix + "*"):
+        store.redis.delete(key)
