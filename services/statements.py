@@ -87,7 +87,7 @@ def enterprise_statement(staff, enterprise_id, month):
 
 
 def _material_rows(jobs_where, start, end, pieces):
-    lines = list(JobMaterial.select(JobMaterial, Job.title).join(Job).where(jobs_where).order_by(JobMaterial.id))
+    lines = list(JobMaterial.select(JobMaterial, Job.id, Job.title).join(Job).where(jobs_where).order_by(JobMaterial.id))
     moved = {}
     for material_id, kind, total in (
         MaterialMovement.select(MaterialMovement.material, MaterialMovement.kind, fn.SUM(MaterialMovement.quantity))

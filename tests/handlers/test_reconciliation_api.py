@@ -1,0 +1,37 @@
+"""Admins see reconciliation runs and findings and act on them; other staff may not."""
+
+import models
+from services import reconciliation
+from tests.recon_helpers import DAY
+from tests.recon_helpers import market_time
+from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)
+
+
+def test_admin_reads_runs_and_findings_and_resolves_one(client, seeded, admin, staff_headers):
+    models.db.execute_sql(f'UPDATE "job" SET taken = taken + 2 WHERE id = {seeded.jobs["b"].id}')
+    reconciliation.reconcile_day(DAY, market_time(DAY, 23))
+    headers = staff_headers(admin, "admin-password")
+    runs = client.get("/api/v1/staff/reconciliation/runs", headers=headers).get_json()["runs"]
+    assert [(r["business_date"], r["status"], r["findings_count"]) for r in runs] == [(DAY.isoformat(), "finished", 1)]
+    day = client.get(f"/api/v1/staff/reconciliation/runs/{DAY}", headers=headers).get_json()
+    (finding,) = day["findings"]
+    assert finding["kind"] == "job_taken_off" and finding["object_id"] == str(seeded.jobs["b"].id)
+    assert "已接件数" in finding["message"] and finding["status"] == "open"
+    url = f"/api/v1/staff/reconciliation/findings/{finding['id']}"
+    assert client.post(url + "/resolve", headers=headers, json={}).status_code == 400  # a note is required
+    acked = client.post(url + "/acknowledge", headers=headers, json={"note": "核对中"}).get_json()
+    assert acked["status"] == "acknowledged" and acked["acted_by"] == "admin"
+    done = client.post(url + "/resolve", headers=headers, json={"note": "已补录更正"}).get_json()
+    assert done["status"] == "resolved"
+    assert client.post(url + "/resolve", headers=headers, json={"note": "x"}).status_code == 409
+
+
+def test_others_are_refused_and_bad_dates_are_400(client, seeded, admin, staff_headers):
+    station_headers = staff_headers(seeded.staff)
+    assert client.get("/api/v1/staff/reconciliation/runs", headers=station_headers).status_code == 403
+    assert client.get("/api/v1/staff/reconciliation/runs").status_code == 401
+    headers = staff_headers(admin, "admin-password")
+    assert client.get("/api/v1/staff/reconciliation/runs/2026-13-01", headers=headers).status_code == 400
+    assert client.get("/api/v1/staff/reconciliation/runs/2020-01-01", headers=headers).status_code == 404
+    assert client.post("/api/v1/staff/reconciliation/findings/999/acknowledge", headers=headers,
+                       json={}).status_code == 404
