@@ -150,6 +150,11 @@ class PayClient:
     @classmethod
     def from_config(cls, config, session=None):
         """A client from WECHATPAY_* settings (key files are read here, once)."""
+        required = ("WECHATPAY_MCHID", "WECHATPAY_PRIVATE_KEY_PATH", "WECHATPAY_CERT_SERIAL_NO",
+                    "WECHATPAY_APIV3_KEY", "WECHATPAY_PUBLIC_KEY_PATH")  # fmt: skip
+        missing = [key for key in required if not config.get(key)]
+        if missing:
+            raise RuntimeError("WeChat Pay is not configured: set " + ", ".join(missing))
         with open(config["WECHATPAY_PRIVATE_KEY_PATH"], encoding="utf-8") as f:
             private_key = f.read()
         with open(config["WECHATPAY_PUBLIC_KEY_PATH"], encoding="utf-8") as f:

@@ -4,6 +4,7 @@ One call makes the merchant key pair (the service signs with it), the sandbox's 
 sandbox signs answers and notifies; the service holds its public key) and the APIv3 key, when missing.
 """
 
+import fcntl
 import json
 import os
 import secrets
@@ -38,18 +39,27 @@ def ensure_keys(directory, mchid=SANDBOX_MCHID):
     """Create the sandbox key material in `directory` unless it is there; returns `paths(directory)`."""
     os.makedirs(directory, exist_ok=True)
     settings_path = os.path.join(directory, SETTINGS_FILE)
-    if not os.path.exists(settings_path):
-        _write_key_pair(directory, "apiclient_key.pem", "apiclient_pub.pem")
-        _write_key_pair(directory, "platform_key.pem", "pub_key.pem")
-        settings = {
-            "mchid": mchid,
-            "cert_serial_no": secrets.token_hex(20).upper(),
-            "public_key_id": "PUB_KEY_ID_01" + "".join(secrets.choice("0123456789") for _ in range(28)),
-            # 32 ASCII characters: AES-256-GCM key, as on the merchant platform.
-            "apiv3_key": secrets.token_hex(16),
-        }
-        _write(settings_path, json.dumps(settings, indent=2), 0o600)
+    if os.path.exists(settings_path):
+        return paths(directory)
+    # several gunicorn workers may start at once: one generates, the others wait for it
+    with open(os.path.join(directory, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.exists(settings_path):
+            _generate(directory, mchid, settings_path)
     return paths(directory)
+
+
+def _generate(directory, mchid, settings_path):
+    _write_key_pair(directory, "apiclient_key.pem", "apiclient_pub.pem")
+    _write_key_pair(directory, "platform_key.pem", "pub_key.pem")
+    settings = {
+        "mchid": mchid,
+        "cert_serial_no": secrets.token_hex(20).upper(),
+        "public_key_id": "PUB_KEY_ID_01" + "".join(secrets.choice("0123456789") for _ in range(28)),
+        # 32 ASCII characters: AES-256-GCM key, as on the merchant platform.
+        "apiv3_key": secrets.token_hex(16),
+    }
+    _write(settings_path, json.dumps(settings, indent=2), 0o600)
 
 
 def paths(directory):
