@@ -196,3 +196,21 @@ def test_payout_states_move_only_forward(market):
     pay_bills.confirm(payout.out_bill_no)  # WeChat agrees later: nothing more happens
     market.deliver()
     assert LedgerTxn.select().where(LedgerTxn.kind == "payout_paid").count() == 1
+
+
+def test_cli_runs_the_cutoff_and_the_sweep(market, runner):
+    import payout_cli
+
+    if "payouts" not in market.app.cli.commands:
+        market.app.cli.add_command(payout_cli.payouts)
+    market.app.config["PAYOUT_MODE"] = "cutoff"
+    worker, headers = market.worker()
+    market.accept(headers, 9)
+    result = runner.invoke(args=["payouts", "cutoff"])
+    assert result.exit_code == 0, result.output
+    assert '"amount_fen": 90' in result.output and payouts_of(worker)[0].state == "WAIT_USER_CONFIRM"
+    result = runner.invoke(args=["payouts", "sweep"])
+    assert result.exit_code == 0 and result.output.strip() == "{}"
+    market.accept(headers, 3)
+    result = runner.invoke(args=["payouts", "pay", str(worker.id)])
+    assert result.exit_code == 0 and " 30 fen WAIT_USER_CONFIRM" in result.output
