@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 4
 PYTEST_ARGS ?=
 
-.PHONY: run test lint venv clean bench bench-scale
+.PHONY: run test lint venv clean bench bench-scale browser
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,14 @@ run: venv
 	$(BIN)/flask --app app seed-demo
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'app:create_app()'
 
-test: venv
+# The console's browser test drives Debian's chromium (Playwright never downloads a browser of its own here);
+# fonts-wqy-microhei renders the Chinese text in its screenshots. Installed once, as root (CI runs as root).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi micro hei"; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei; \
+	fi
+
+test: venv browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 

@@ -74,7 +74,7 @@ def form_fen(name, label, required=True):
     return int(value * 100)
 
 
-def once(act, done_url):
+def once(act, done_url, message=None):
     """Run `act()` once per form request_id: a double tap or a resent form redirects to the first result."""
     rid = valid_request_id(request.form.get("request_id"))
     key = "console_req:" + rid
@@ -91,4 +91,6 @@ def once(act, done_url):
         KeyValue.delete().where(KeyValue.key == key).execute()
         raise
     KeyValue.update(value=target).where(KeyValue.key == key).execute()
+    if message:
+        flash(message, "ok")
     return redirect(target, 303)

@@ -56,7 +56,8 @@ def move_materials(order_id):
         materials.move_materials(g.staff, order_id, form_int("material_id", "物料"), kind,
                                  form_int("quantity", "数量"), form_text("request_id"), now())
 
-    return once(act, back)
+    label = "已发料" if request.form.get("kind") == "issue" else "已退料"
+    return once(act, back, f"{label} {request.form.get('quantity', '').strip()}")
 
 
 @bp.get("/inspections")
@@ -100,7 +101,7 @@ def inspect(order_id):
         inspections.inspect(g.staff, order_id, accepted, rejected, rework, form_text("request_id"), now(),
                             form_text("note"))
 
-    return once(act, url_for("console.order", order_id=order_id))
+    return once(act, url_for("console.order", order_id=order_id), f"已记录质检：合格 {accepted} 件")
 
 
 @bp.post("/inspections/<int:inspection_id>/correct")
@@ -122,4 +123,4 @@ def correct(inspection_id):
         inspections.correct(g.staff, inspection_id, accepted, rejected, rework, form_text("request_id"), now(),
                             form_text("note"))
 
-    return once(act, url_for("console.order", order_id=original.order_id))
+    return once(act, url_for("console.order", order_id=original.order_id), "已更正（新增一条更正记录）")

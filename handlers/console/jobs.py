@@ -70,7 +70,7 @@ def publish_job():
         job = catalog.publish_job(g.staff, data, now())
         return url_for("console.job", job_id=job.id)
 
-    return once(act, url_for("console.jobs"))
+    return once(act, url_for("console.jobs"), "工作已发布")
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -91,10 +91,11 @@ def update_job(job_id):
                 "quality_standard": form_text("quality_standard")}
         catalog.update_job(g.staff, job_id, data, now())
 
-    return once(act, url_for("console.job", job_id=job_id))
+    return once(act, url_for("console.job", job_id=job_id), "已保存修改（新单价只对之后接的单生效）")
 
 
 @bp.post("/jobs/<int:job_id>/close")
 @writer()
 def close_job(job_id):
-    return once(lambda: catalog.close_job(g.staff, job_id, now()) and None, url_for("console.job", job_id=job_id))
+    return once(lambda: catalog.close_job(g.staff, job_id, now()) and None, url_for("console.job", job_id=job_id),
+                "已停止接单")

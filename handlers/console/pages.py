@@ -11,7 +11,6 @@ from handlers.console import charts
 from handlers.console.common import form_text
 from handlers.console.common import once
 from handlers.console.common import signed_in
-from handlers.console.render import yuan
 from models import Enterprise
 from models import Station
 from services import catalog
@@ -58,7 +57,7 @@ def create_station():
                                          form_text("counsellor_name"), form_text("counsellor_phone"), now())
         return url_for("console.station", station_id=station.id)
 
-    return once(act, url_for("console.stations"))
+    return once(act, url_for("console.stations"), "驿站已开设")
 
 
 @bp.get("/stations/<int:station_id>")
@@ -85,7 +84,7 @@ def create_enterprise():
         catalog.create_enterprise(g.staff, form_text("name"), form_text("industry"), form_text("contact_name"),
                                   form_text("contact_phone"), now())
 
-    return once(act, url_for("console.enterprises"))
+    return once(act, url_for("console.enterprises"), "企业已登记")
 
 
 @bp.get("/statistics")
@@ -100,8 +99,8 @@ def statistics_page():
     monthly = [(d.strftime("%Y-%m"), f) for d, f in report["monthly"]]
     chart = {
         "pieces": charts.bars([(k, f["pieces"]) for k, f in daily], "近 30 天每日合格件数"),
-        "earnings": charts.bars([(k, f["earnings_fen"]) for k, f in monthly], "近 12 个月每月工钱（元）",
-                                fmt=lambda v: yuan(v).replace("¥", "").split(".")[0], color="#b54708"),
+        "earnings": charts.bars([(k, f["earnings_fen"] / 100) for k, f in monthly], "近 12 个月每月工钱（元）",
+                                fmt=lambda v: f"{v:,.0f}" if v >= 10 else f"{v:,.2f}", color="#b54708"),
         "workers": charts.bars([(k, f["workers_served"]) for k, f in monthly], "近 12 个月每月服务工人数",
                                color="#175cd3"),
     }
