@@ -209,3 +209,9 @@ def catch_up(now, bill_source=None, go_live=None):
         run, ran = reconcile_day(day, now, bill_source=bill_source, force=False)
         results.append((day, run, ran))
     return results
+
+
+def nightly(now, bill_source=None):
+    """Scheduler job (02:00 market time): yesterday and every earlier day still missing; {date: findings}."""
+    return {day.isoformat(): run.findings_count if ran else f"held ({run.status})"
+            for day, run, ran in catch_up(now, bill_source)}

@@ -1,0 +1,94 @@
+"""The one scheduler process: declared jobs, start-up catch-up of missed days, and two processes racing."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import scheduler
+from models import ReconRun
+from models import utcnow
+from services import reconciliation
+from services.clock import business_date
+from tests.recon_helpers import DAY
+from tests.recon_helpers import market_time
+from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _env(app, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINGONG_", "RECON_", "DATABASE_URL"))}
+    env.update(DATABASE_URL=app.config["DATABASE_URL"], LINGONG_ENV="test", WECHAT_SANDBOX="1", **extra)
+    return env
+
+
+def test_jobs_are_declared_with_ids_coalesce_one_instance_and_grace(app):
+    built = scheduler.build_scheduler(app)
+    jobs = {job.id: job for job in built.get_jobs()}
+    assert set(jobs) == {"reconcile", "deliver_notices", "sweep_payouts", "cutoff_payouts", "daily_summary"}
+    for job in jobs.values():
+        assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time >= 50
+    assert str(built.timezone) == "Asia/Shanghai"
+    runs = dict((job_id, when) for job_id, _, when in scheduler.next_runs(built))
+    assert (runs["reconcile"].hour, runs["reconcile"].minute) == (2, 0)
+    assert (runs["cutoff_payouts"].hour, runs["cutoff_payouts"].minute) == (17, 30)
+    assert all(scheduler._target(spec) is not None for spec in scheduler.job_specs(app.config))
+
+
+def test_list_prints_the_jobs_and_exits(app):
+    done = subprocess.run([sys.executable, "scheduler.py", "--list"], cwd=ROOT, env=_env(app), capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert [line.split()[0] for line in done.stdout.splitlines()] == [
+        "reconcile", "deliver_notices", "sweep_payouts", "cutoff_payouts", "daily_summary"]
+
+
+def test_nothing_in_the_web_app_starts_a_scheduler(app):
+    assert "apscheduler.schedulers.blocking" not in sys.modules or not any(
+        "scheduler" in name for name in app.extensions)
+    assert "scheduler" not in app.extensions
+
+
+def test_days_missed_while_down_are_caught_up_on_start(app, seeded):
+    app.config["LINGONG_GO_LIVE"] = DAY.isoformat()
+    reconciliation.reconcile_day(DAY, market_time(DAY + dt.timedelta(days=1), 2))
+    yesterday = business_date(utcnow()) - dt.timedelta(days=1)
+    caught = scheduler.catch_up(app)
+    assert [day for day, ran, _ in caught] == [DAY + dt.timedelta(days=n) for n in range(1, (yesterday - DAY).days + 1)]
+    assert all(ran for _, ran, _ in caught)
+    assert ReconRun.get(ReconRun.business_date == DAY).attempts == 1  # the finished day was not redone
+    assert scheduler.catch_up(app) == []
+    assert scheduler.run_job("reconcile", app) == {}
+
+
+def test_go_live_defaults_to_the_first_ledger_date(app, seeded):
+    assert reconciliation.go_live_date() == DAY
+
+
+def test_two_scheduler_processes_reconcile_each_day_once(app, seeded):
+    env = _env(app, LINGONG_GO_LIVE=DAY.isoformat())
+    procs = [subprocess.Popen([sys.executable, "scheduler.py", "--run-once"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1][-2000:] for o in outputs]
+    reconciled = [line.split()[0] for out, _ in outputs for line in out.splitlines() if " reconciled:" in line]
+    yesterday = business_date(utcnow()) - dt.timedelta(days=1)
+    expected = [(DAY + dt.timedelta(days=n)).isoformat() for n in range((yesterday - DAY).days + 1)]
+    assert sorted(reconciled) == expected  # each day by exactly one of the two
+    runs = list(ReconRun.select().order_by(ReconRun.business_date))
+    assert [r.business_date.isoformat() for r in runs] == expected
+    assert all(r.status == "finished" and r.attempts == 1 for r in runs)
+
+
+def test_a_scheduler_killed_mid_run_is_taken_over_when_stale(app, seeded):
+    env = _env(app, LINGONG_GO_LIVE=DAY.isoformat(), RECON_CRASH_AFTER="counters_match_rows:exit")
+    killed = subprocess.run([sys.executable, "scheduler.py", "--run-once"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert killed.returncode == 137
+    run = ReconRun.get(ReconRun.business_date == DAY)
+    assert run.status == "running"
+    fresh, ran = reconciliation.reconcile_day(DAY, run.heartbeat + dt.timedelta(minutes=1), force=False)
+    assert not ran
+    taken, ran = reconciliation.reconcile_day(DAY, run.heartbeat + dt.timedelta(minutes=11), force=False)
+    assert ran and taken.status == "finished" and taken.attempts == 2 and taken.findings_count == 0
