@@ -53,17 +53,16 @@ def prepare(selected, args):
 
     os.makedirs(sc_mod.OUT, exist_ok=True)
     fixtures, missing = {}, {}
-    dbs = sorted({s.db for s in selected if s.db})
-    for db in dbs:
-        if any(s.kind == "target" and s.db == db for s in selected):
-            from bench import fixtures as fx
+    for key in sorted({s.fixture_key for s in selected if s.kind == "target"}):
+        from bench import fixtures as fx
 
-            fixtures[db] = fx.prepare(db, sc_mod.DATABASES[db]["service"])
-        if any(s.writes == "raw" and s.db == db for s in selected):
-            refapps.create_raw_table(sc_mod.DATABASES[db]["raw"])
+        db, year = key.split("@")[0], key.endswith("@year")
+        fixtures[key] = fx.prepare(db, sc_mod.DATABASES[db]["year" if year else "service"], year=year)
+    for db in sorted({s.db for s in selected if s.writes == "raw"}):
+        refapps.create_raw_table(sc_mod.DATABASES[db]["raw"])
     for s in selected:
         if s.kind == "target":
-            reason = fixtures[s.db]["unavailable"].get(s.needs)
+            reason = fixtures[s.fixture_key]["unavailable"].get(s.needs)
             if reason:
                 missing[s.name] = reason
     return fixtures, missing
@@ -84,7 +83,7 @@ def run_once(s, fixture, rnd, args, log_path):
     count = OA_RATE_CAP * args.duration if s.oa else 0
     reqs = sc_mod.write_requests(s, base + ".reqs", count, fixture)
     warm = sc_mod.write_requests(s, base + ".warm", OA_RATE_CAP * max(args.warmup, 1), fixture) if s.oa else reqs
-    service_url = sc_mod.DATABASES[s.db]["service"] if s.kind == "target" else None
+    service_url = sc_mod.DATABASES[s.db]["year" if s.year else "service"] if s.kind == "target" else None
     raw_url = sc_mod.DATABASES[s.db]["raw"] if s.writes == "raw" else None
     before = _service_state(service_url, False) if service_url else None
     raw_before = _raw_count(raw_url) if raw_url else None
@@ -135,14 +134,18 @@ def main(argv=None):
     parser.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", "5")))
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "5")))
     parser.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", "1")))
-    parser.add_argument("--results", default=os.environ.get("BENCH_RESULTS", "bench/RESULTS.md"))
+    parser.add_argument("--results", default=os.environ.get("BENCH_RESULTS"))
+    parser.add_argument("--scale", action="store_true", help="worker pages on a fresh db vs the county-year dataset")
     parser.add_argument("--snapshot", metavar="REV", help="measure commit REV (e.g. HEAD), not the work tree")
     args = parser.parse_args(argv)
+    if args.results is None:
+        args.results = "bench/RESULTS-scale.md" if args.scale else "bench/RESULTS.md"
     revision = snapshot(args.snapshot) if args.snapshot else "work tree"
-    selected = [s for s in sc_mod.all_scenarios() if not args.only or any(o in s.name for o in args.only)]
+    pool = sc_mod.scale_scenarios() if args.scale else sc_mod.all_scenarios()
+    selected = [s for s in pool if not args.only or any(o in s.name for o in args.only)]
     # References a selected scenario is compared with always run too, so each round has its pair.
     names = {s.name for s in selected} | {ref for s in selected for ref in s.compare}
-    selected = [s for s in sc_mod.all_scenarios() if s.name in names]
+    selected = [s for s in pool if s.name in names]
     fixtures, missing = prepare(selected, args)
     runnable = [s for s in selected if s.name not in missing]
     runs = {}
@@ -150,7 +153,7 @@ def main(argv=None):
     started = time.monotonic()
     for rnd in range(args.reps):
         for s in runnable:
-            result = run_once(s, fixtures.get(s.db), rnd, args, log_path)
+            result = run_once(s, fixtures.get(s.fixture_key), rnd, args, log_path)
             runs.setdefault(s.name, {})[rnd] = result
             flag = "" if not result["problems"] else "  PROBLEMS: " + "; ".join(result["problems"])
             print(
@@ -162,7 +165,7 @@ def main(argv=None):
     with open(os.path.join(sc_mod.OUT, "runs.json"), "w") as f:
         json.dump(runs, f, indent=1)
     table = report.rows(selected, runs, missing)
-    command = "make bench" + (
+    command = ("make bench-scale" if args.scale else "make bench") + (
         f" (python -m bench.bench {' '.join(argv or sys.argv[1:])})" if (argv or sys.argv[1:]) else ""
     )
     header = report.header(args, command, time.monotonic() - started, revision)

@@ -6,6 +6,7 @@ few pieces inspected (so earnings have ledger rows); their official-account open
 
 import os
 import subprocess
+import time
 import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -34,7 +35,8 @@ def reset_database(url):
 
 
 def server_env(url):
-    return {"DATABASE_URL": url, "WECHAT_OA_TOKEN": OA_TOKEN, "WECHAT_SANDBOX": "1"}
+    # The same SECRET_KEY in the fixture process and the servers, so the console's session cookie is valid.
+    return {"DATABASE_URL": url, "WECHAT_OA_TOKEN": OA_TOKEN, "WECHAT_SANDBOX": "1", "SECRET_KEY": "bench-only-secret"}
 
 
 def cli(url, *args):
@@ -76,48 +78,121 @@ def publish_big_job(client, staff, title):
     return _ok(client.post("/api/v1/staff/jobs", json=job, headers=staff), "publish job")["id"], stations[0]["id"]
 
 
-def prepare(db, url, workers=N_WORKERS):
-    """Fresh schema and fixtures in `url`; returns tokens, job and order ids, env, and unavailable features."""
+def console_session(app, client):
+    """Sign in to the console as the demo admin through its login form; returns (dashboard path, headers)."""
+    import re
+
+    rules = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
+    path = rules.get("console.dashboard") or rules.get("console.index")
+    form = client.get("/console/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    data = {"username": "admin", "password": "lingong-demo", **({"csrf_token": csrf.group(1)} if csrf else {})}
+    answer = client.post("/console/login", data=data)
+    if answer.status_code >= 400:
+        raise RuntimeError(f"console login answered {answer.status_code}")
+    name = app.config.get("SESSION_COOKIE_NAME", "session")
+    cookie = client.get_cookie(name)
+    if cookie is None or path is None:
+        raise RuntimeError("console login gave no session cookie or there is no dashboard route")
+    page = client.get(path)
+    if page.status_code != 200:
+        raise RuntimeError(f"console dashboard answered {page.status_code} after login")
+    return path, [f"Cookie: {name}={cookie.value}"]
+
+
+def _scale_tokens(url, count):
+    """Bearer tokens for the `count` generated workers with the most history (issued by the service's own code)."""
+    from peewee import fn
+
+    from models import PieceReport
+    from models import Worker
+    from models import db as database
+    from models import utcnow
+    from services.accounts import issue_token
+
+    with database.connection_context():
+        busiest = (
+            PieceReport.select(PieceReport.worker)
+            .join(Worker)
+            .where(Worker.mp_openid.startswith("scale-mp-"))
+            .group_by(PieceReport.worker)
+            .order_by(fn.COUNT(PieceReport.id).desc())
+            .limit(count)
+            .tuples()
+        )
+        ids = [w for (w,) in busiest]
+        return [issue_token(utcnow(), worker=w)[0] for w in ids], ids
+
+
+def _ensure_year(url):
+    from bench import scale
+
+    if scale.is_generated(url):
+        return
+    reset_database(url)
+    cli(url, "init-db")
+    cli(url, "seed-demo")
+    started = time.monotonic()
+    counts = scale.generate(url)
+    print(f"county-year dataset: {counts['reports']} reports in {time.monotonic() - started:.0f}s ({url})", flush=True)
+
+
+def prepare(db, url, workers=N_WORKERS, year=False):
+    """Fixtures in `url` (a fresh schema, or the county-year dataset when `year`); returns tokens, job and order
+    ids, the server's env, and the features that are not present."""
     from bench.runner import APP_ROOT
 
     if not os.path.exists(os.path.join(APP_ROOT, "app.py")):
         reason = "foundation (app.py) not present"
         return {"unavailable": {"api": reason, "oa": reason, "console": reason}}
-    reset_database(url)
-    cli(url, "init-db")
-    cli(url, "seed-demo")
+    if year:
+        _ensure_year(url)
+    else:
+        reset_database(url)
+        cli(url, "init-db")
+        cli(url, "seed-demo")
     os.environ.update(server_env(url))
     from app import create_app
     from bench.signed import oa_openid
     from models import Worker
     from models import db as database
 
-    app = create_app({"DATABASE_URL": url, "WECHAT_OA_TOKEN": OA_TOKEN})
+    app = create_app(server_env(url))
     unavailable, rules = _features(app)
     client = app.test_client()
     staff = staff_login(client)
     order_job, station_id = publish_big_job(client, staff, "压测接单工作")
     report_job, _ = publish_big_job(client, staff, "压测报数工作")
-    tokens, order_ids, worker_ids = [], [], []
+    order_ids = []
     run = uuid.uuid4().hex[:6]
-    for i in range(workers):
-        login = _ok(client.post("/api/v1/auth/login", json={"code": f"test-bench{i:04d}"}), "worker login")
-        auth = {"Authorization": f"Bearer {login['token']}"}
-        tokens.append(login["token"])
-        worker_ids.append(login["worker"]["id"])
-        _ok(client.patch("/api/v1/me", json={"home_station_id": station_id}, headers=auth), "home station")
-        order = _ok(client.post(f"/api/v1/jobs/{report_job}/orders", json={"quantity": BIG // workers,
+    if year:
+        tokens, worker_ids = _scale_tokens(url, workers)
+    else:
+        tokens, worker_ids = [], []
+        for i in range(workers):
+            login = _ok(client.post("/api/v1/auth/login", json={"code": f"test-bench{i:04d}"}), "worker login")
+            tokens.append(login["token"])
+            worker_ids.append(login["worker"]["id"])
+    for i, token in enumerate(tokens):
+        auth = {"Authorization": f"Bearer {token}"}
+        if not year:
+            _ok(client.patch("/api/v1/me", json={"home_station_id": station_id}, headers=auth), "home station")
+        order = _ok(client.post(f"/api/v1/jobs/{report_job}/orders", json={"quantity": BIG // len(tokens),
                     "request_id": f"fx-{run}-o{i}"}, headers=auth), "order")  # fmt: skip
         order_ids.append(order["id"])
+        if year:
+            continue
         _ok(client.post(f"/api/v1/orders/{order['id']}/reports", json={"quantity": 10, "request_id": f"fx-{run}-r{i}"},
                         headers=auth), "report")  # fmt: skip
         _ok(client.post(f"/api/v1/staff/orders/{order['id']}/inspections", json={"accepted": 8, "rejected": 1,
                         "rework": 1, "request_id": f"fx-{run}-i{i}"}, headers=staff), "inspection")  # fmt: skip
-    database.connect(reuse_if_open=True)
-    for i, worker_id in enumerate(worker_ids):
-        Worker.update(oa_openid=oa_openid(i), oa_subscribed=True).where(Worker.id == worker_id).execute()
-    database.close()
-    dashboard = sorted(rule for rule in rules if rule.startswith("/console"))
+    if not year:
+        with database.connection_context():
+            for i, worker_id in enumerate(worker_ids):
+                Worker.update(oa_openid=oa_openid(i), oa_subscribed=True).where(Worker.id == worker_id).execute()
+    dashboard_path, console_headers = "", []
+    if "console" not in unavailable:
+        dashboard_path, console_headers = console_session(app, client)
     return {
         "unavailable": unavailable,
         "tokens": tokens,
@@ -125,6 +200,6 @@ def prepare(db, url, workers=N_WORKERS):
         "job_id": order_job,
         "oa_token": OA_TOKEN,
         "env": server_env(url),
-        "dashboard_path": "/console/" if "/console/" in rules else (dashboard[0] if dashboard else ""),
-        "staff_headers": [f"Authorization: {staff['Authorization']}"],
+        "dashboard_path": dashboard_path,
+        "staff_headers": console_headers,
     }

@@ -12,9 +12,11 @@ if ! command -v wrk >/dev/null 2>&1; then
     fi
 fi
 .venv/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
-PG_URL="${BENCH_PG_URL:-postgresql://postgres@127.0.0.1:5432/bench}"
-if ! psql "$PG_URL" -c 'select 1' >/dev/null 2>&1; then
-    psql -h 127.0.0.1 -U postgres -c 'create database bench' >/dev/null
-fi
+# Our own databases (never the shared `test` one): bench, and bench_scale for the county-year dataset.
+for name in bench bench_scale; do
+    if ! psql -h 127.0.0.1 -U postgres -d "$name" -c 'select 1' >/dev/null 2>&1; then
+        psql -h 127.0.0.1 -U postgres -c "create database $name" >/dev/null
+    fi
+done
 mkdir -p bench/out
 exec .venv/bin/python -m bench.bench "$@"

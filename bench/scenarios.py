@@ -13,9 +13,17 @@ from bench import signed
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "bench", "out"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/bench")
+PG_YEAR_URL = os.environ.get("BENCH_PG_YEAR_URL", "postgresql://postgres@127.0.0.1:5432/bench_scale")
 DATABASES = {
-    "sqlite": {"service": f"sqlite:///{OUT}/lingong-bench.db", "raw": f"sqlite:///{OUT}/raw-insert.db"},
-    "pg": {"service": PG_URL, "raw": PG_URL},
+    "sqlite": {"service": f"sqlite:///{OUT}/lingong-bench.db", "raw": f"sqlite:///{OUT}/raw-insert.db",
+               "year": f"sqlite:///{OUT}/lingong-year.db"},
+    "pg": {"service": PG_URL, "raw": PG_URL, "year": PG_YEAR_URL},
+}  # fmt: skip
+WORKER_PAGES = {
+    "earnings": "/api/v1/me/earnings",
+    "my-orders": "/api/v1/me/orders",
+    "earnings-history": "/api/v1/me/earnings/history",
+    "open-jobs": "/api/v1/jobs",
 }
 ORDER_BODY = '{"quantity": 1, "request_id": "{rid}"}'
 
@@ -31,6 +39,11 @@ class Scenario:
     writes: str = ""  # table whose new rows must equal the 2xx answers: orders | reports | raw
     compare: tuple = ()  # names of the references this one is measured against
     needs: str = ""  # name of the fixture/feature this scenario needs (targets)
+    year: bool = False  # on the county-year dataset (bench-scale)
+
+    @property
+    def fixture_key(self):
+        return self.db + ("@year" if self.year else "")
 
 
 def _refs():
@@ -90,13 +103,28 @@ def all_scenarios():
     return _refs() + _targets()
 
 
+def scale_scenarios():
+    """Worker pages and writes on a fresh database and on the county-year dataset, alternating."""
+    out = [Scenario("bare-wsgi", "bench.refapps:make_bare()")]
+    for db in ("sqlite", "pg"):
+        for year in (False, True):
+            env = {"DATABASE_URL": DATABASES[db]["year" if year else "service"]}
+            suffix = "@year" if year else ""
+            for name in (*WORKER_PAGES, "piece-report", "order-accept"):
+                writes = {"piece-report": "reports", "order-accept": "orders"}.get(name, "")
+                compare = ("bare-wsgi", f"{name}/{db}") if year else ("bare-wsgi",)
+                out.append(Scenario(f"{name}{suffix}/{db}", "app:create_app()", env, "target", db, writes=writes,
+                                    compare=compare, needs="api", year=year))  # fmt: skip
+    return out
+
+
 def write_requests(scenario, path, count, fixture):
     """Write the request file of one run (signed callbacks are fresh for each run)."""
     if scenario.oa:
         return signed.write_oa_requests(
             path, scenario.oa, count, token=(fixture or {}).get("oa_token", signed.OA_TOKEN)
         )
-    name = scenario.name.split("/")[0]
+    name = scenario.name.split("/")[0].split("@")[0]
     if name in ("bare-wsgi", "flask-hello"):
         return signed.write_api_requests(path, "GET", [("/", "")])
     if name.startswith("raw-insert"):
@@ -111,8 +139,8 @@ def write_requests(scenario, path, count, fixture):
             for oid, tok in zip(fixture["order_ids"], fixture["tokens"], strict=True)
         ]
         return signed.write_api_requests(path, "POST", lines, ORDER_BODY)
-    if name == "earnings":
-        return signed.write_api_requests(path, "GET", [("/api/v1/me/earnings", tok) for tok in fixture["tokens"]])
+    if name in WORKER_PAGES:
+        return signed.write_api_requests(path, "GET", [(WORKER_PAGES[name], tok) for tok in fixture["tokens"]])
     if name == "console-dashboard":
         return signed.write_api_requests(
             path, "GET", [(fixture["dashboard_path"], "")], headers=fixture["staff_headers"]
