@@ -13,16 +13,12 @@ from flask import current_app
 from flask import g
 from flask import has_app_context
 from peewee import IntegrityError
-from peewee import fn
 
-from models import Inspection
 from models import Notice
 from models import SubscribeConsent
 from models import Worker
 from models import db
 from models import transaction
-from services import ledger
-from services.clock import day_bounds_utc
 from services.clock import to_market
 from wechat.errors import WeChatError
 
@@ -239,29 +235,6 @@ def deliver_soon():
         except Exception:  # the periodic job will pick it up when the lease ends
             log.exception("immediate delivery of notice %s failed", notice_id)
     return outcome
-
-
-def enqueue_daily_summaries(day, now):
-    """One daily summary per worker whose pieces were accepted on market day `day` (once per worker and day)."""
-    start, end = day_bounds_utc(day)
-    rows = list(
-        Inspection.select(Inspection.worker, fn.SUM(Inspection.accepted), fn.SUM(Inspection.amount_fen))
-        .where((Inspection.created_at >= start) & (Inspection.created_at < end))
-        .group_by(Inspection.worker)
-        .tuples()
-    )
-    earned = {worker_id: (int(count or 0), int(amount or 0)) for worker_id, count, amount in rows if amount}
-    balances = ledger.worker_balances(list(earned)) if earned else {}
-    with transaction():
-        for worker_id, (count, amount) in earned.items():
-            data = {
-                "date": day.isoformat(),
-                "count": count,
-                "amount_fen": amount,
-                "owed_fen": balances[worker_id]["owed"],
-            }
-            enqueue(worker_id, "daily_summary", data, key=f"daily_summary:{worker_id}:{day.isoformat()}", now=now)
-    return len(earned)
 
 
 def record_delivery(msgid, status, now):

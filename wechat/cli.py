@@ -170,18 +170,14 @@ def deliver_notices(limit):
 
 
 @wechat.command("daily-summary")
-@click.option("--date", "day", default="", help="market date YYYY-MM-DD (default: today in the market)")
 @with_appcontext
-def daily_summary(day):
-    """Write today's (or DAY's) summary notice for every worker with accepted pieces, then deliver."""
-    import datetime as dt
-
+def daily_summary():
+    """Write today's summary notice for every worker with accepted pieces (services.daily_summary), then deliver."""
+    from services import daily_summary as summaries
     from services import notices
-    from services.clock import business_date
 
     now = models.utcnow()
-    when = dt.date.fromisoformat(day) if day else business_date(now)
     with models.db.connection_context():
-        count = notices.enqueue_daily_summaries(when, now)
+        count = summaries.enqueue_daily_summaries(now)
         outcome = notices.deliver_pending(now, 500)
-    click.echo(f"{count} summaries for {when}; delivery {json.dumps(outcome)}")
+    click.echo(f"{count} summaries; delivery {json.dumps(outcome)}")

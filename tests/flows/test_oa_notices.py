@@ -5,8 +5,8 @@ import datetime as dt
 from models import Notice
 from models import Payout
 from models import utcnow
+from services import daily_summary
 from services import notices
-from services.clock import business_date
 from tests.oa_helpers import oa_endpoint_fixture  # noqa: F401 (fixtures)
 from tests.oa_helpers import oa_push_fixture  # noqa: F401
 from tests.oa_helpers import oa_user_fixture  # noqa: F401
@@ -44,9 +44,8 @@ def test_daily_summary_once_per_worker_and_day(market, oa_user, oa_push):
     oa_push(openid, "event", Event="subscribe", EventKey="")
     market.accept(headers, 12, rate_fen=25)
     now = utcnow()
-    day = business_date(now)
-    assert notices.enqueue_daily_summaries(day, now) == 1
-    assert notices.enqueue_daily_summaries(day, now) == 1  # same key: still one notice
+    assert daily_summary.enqueue_daily_summaries(now) == 1
+    assert daily_summary.enqueue_daily_summaries(now) == 1  # same key: still one notice
     assert notices.deliver_pending(now + dt.timedelta(seconds=1)) == {"sent": 1}
     summary = store.records("template_send", openid)[-1].data["data"]
     assert summary["number2"]["value"] == "12件" and summary["amount3"]["value"] == "3.00元"
