@@ -33,12 +33,13 @@ def find_workers(staff, query, secret, limit=30):
         return []
     allowed = station_ids_for(staff)
     found_id = worker_code.worker_id_from(query, secret)
+    select = Worker.select(Worker, Station).join(Station, JOIN.LEFT_OUTER, on=(Worker.home_station == Station.id))
     if found_id is not None:
-        select = Worker.select().where(Worker.id == found_id)
+        select = select.where(Worker.id == found_id)
     elif query.isdigit():
-        select = Worker.select().where(Worker.phone.contains(query))
+        select = select.where(Worker.phone.contains(query))
     else:
-        select = Worker.select().where(Worker.name.contains(query) | Worker.real_name.contains(query))
+        select = select.where(Worker.name.contains(query) | Worker.real_name.contains(query))
     if allowed is not None:
         select = select.where(_linked(allowed))
     return list(select.order_by(Worker.id).limit(limit))
