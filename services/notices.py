@@ -97,12 +97,11 @@ def _template_id(kind, channel):
 
 def _channel(worker, kind):
     """('oa'|'mp', touser, template_id) or (None, reason, None) when the worker cannot be reached."""
-    if worker.oa_openid and worker.oa_subscribed:
-        template = _template_id(kind, "oa")
-        return ("oa", worker.oa_openid, template) if template else (None, "template not configured", None)
+    if worker.oa_openid and worker.oa_subscribed and _template_id(kind, "oa"):
+        return "oa", worker.oa_openid, _template_id(kind, "oa")
     template = _template_id(kind, "mp")
     if not template:
-        return None, "no channel: not following and no mini-program template", None
+        return None, "no channel: not following (or no template) and no mini-program template", None
     consent = SubscribeConsent.get_or_none(
         (SubscribeConsent.mp_openid == worker.mp_openid) & (SubscribeConsent.template_id == template)
     )
