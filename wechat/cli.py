@@ -181,3 +181,41 @@ def daily_summary():
         count = summaries.enqueue_daily_summaries(now)
         outcome = notices.deliver_pending(now, 500)
     click.echo(f"{count} summaries; delivery {json.dumps(outcome)}")
+
+
+@wechat.command("consent")
+@click.option("--user", default="test-alice", show_default=True, help="sandbox test user")
+@click.option("--kind", default="pieces_accepted", show_default=True, help="notice kind the consent is for")
+@click.option("--count", default=1, show_default=True, help="how many one-time consents")
+@with_appcontext
+def consent(user, kind, count):
+    """The user taps 'allow' on a subscribe-message popup: WeChat pushes the event to /wechat/mp (sandbox only)."""
+    import time
+
+    from wechat.sandbox.core import fake_id
+    from wechat.sandbox.oa import grant_consent
+
+    cfg = current_app.config
+    if not cfg.get("WECHAT_SANDBOX"):
+        raise click.ClickException("consent is a sandbox command")
+    name = user[len("test-") :] if user.startswith("test-") else user
+    openid = fake_id("oMP", cfg["WECHAT_MP_APPID"], name)
+    template = cfg.get("WECHAT_MP_TEMPLATE_" + kind.upper()) or f"sandbox-mp-{kind}"
+    endpoint = Endpoint("mp", cfg["WECHAT_MP_TOKEN"], cfg["WECHAT_MP_APPID"], cfg["WECHAT_MP_AES_KEY"])
+    client = current_app.test_client()
+    for n in range(count):
+        event = {
+            "ToUserName": "gh_sandbox_mp",
+            "FromUserName": openid,
+            "CreateTime": int(time.time()) + n,
+            "MsgType": "event",
+            "Event": "subscribe_msg_popup_event",
+            "List": [{"TemplateId": template, "SubscribeStatusString": "accept", "PopupScene": "0"}],
+        }
+        query, body = signed_push(endpoint, json.dumps(event), encrypted=True, fmt="json")
+        answer = client.post("/wechat/mp", query_string=query, data=body, content_type="application/json")
+        if answer.status_code != 200:
+            raise click.ClickException(f"/wechat/mp answered {answer.status_code}")
+    with models.db.connection_context():
+        grant_consent(openid, template, count)
+    click.echo(f"{user}: {count} consent(s) for {template}")

@@ -71,3 +71,17 @@ def test_sent_faults_and_delivery_commands(runner, login):
     assert store.take_fault("token_check") is None
     summary = runner.invoke(args=["wechat", "daily-summary"])
     assert summary.exit_code == 0 and "0 summaries" in summary.output
+
+
+def test_consent_command_records_consent_and_enables_mini_program_notices(runner, login):
+    from models import SubscribeConsent
+    from models import utcnow
+    from services import notices
+
+    worker, _ = login("nina")
+    result = runner.invoke(args=["wechat", "consent", "--user", "test-nina", "--count", "2"])
+    assert result.exit_code == 0, result.output
+    assert SubscribeConsent.get(SubscribeConsent.mp_openid == worker.mp_openid).remaining == 2
+    notices.enqueue(worker, "pieces_accepted", {"count": 5, "amount_fen": 50, "job": "卡扣"}, "c:1", utcnow())
+    assert notices.deliver_pending(utcnow()) == {"sent": 1}
+    assert len(store.records("subscribe_send", worker.mp_openid)) == 1
