@@ -162,6 +162,13 @@ def _template_finished(ctx):
     return None
 
 
+def _subscribe_msg_sent(ctx):
+    from handlers.wechat_mp import record_sent  # the mini-program endpoint owns the event's format
+
+    record_sent(ctx.inbound.data, ctx.now)
+    return None
+
+
 EVENTS = {
     "subscribe": _subscribe,
     "subscribe_scan": _subscribe,
@@ -169,12 +176,5 @@ EVENTS = {
     "scan": _scan,
     "click": _click,
     "templatesendjobfinish": _template_finished,
-    "subscribe_msg_sent_event": lambda ctx: _subscribe_msg_sent(ctx),
+    "subscribe_msg_sent_event": _subscribe_msg_sent,
 }
-
-
-def _subscribe_msg_sent(ctx):
-    from handlers.wechat_mp import record_sent
-
-    record_sent(ctx.inbound.data, ctx.now)
-    return None

@@ -12,7 +12,6 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
-from dataclasses import field
 
 from wechatpy import parse_message
 from wechatpy.crypto import PrpCrypto
@@ -57,7 +56,6 @@ class Inbound:
     safe: bool
     timestamp: str
     nonce: str
-    extra: dict = field(default_factory=dict)
 
     @property
     def source(self):
