@@ -20,7 +20,7 @@ from services.errors import NotFound
 from services.scope import station_ids_for
 
 
-def _linked(station_ids):
+def linked(station_ids):
     """Workers whose home station is in `station_ids` or who took an order there."""
     ordered = Order.select(Order.worker).join(Job).where(Job.station.in_(list(station_ids)))
     return (Worker.home_station.in_(list(station_ids))) | (Worker.id.in_(ordered))
@@ -41,7 +41,7 @@ def find_workers(staff, query, secret, limit=30):
     else:
         select = select.where(Worker.name.contains(query) | Worker.real_name.contains(query))
     if allowed is not None:
-        select = select.where(_linked(allowed))
+        select = select.where(linked(allowed))
     return list(select.order_by(Worker.id).limit(limit))
 
 
@@ -51,7 +51,7 @@ def worker_for(staff, worker_id):
     if worker is None:
         raise NotFound("没有这位工人", code="worker_not_found")
     allowed = station_ids_for(staff)
-    if allowed is not None and not Worker.select().where((Worker.id == worker.id) & _linked(allowed)).exists():
+    if allowed is not None and not Worker.select().where((Worker.id == worker.id) & linked(allowed)).exists():
         raise Forbidden("这位工人不属于本驿站", code="other_station")
     return worker
 
@@ -60,7 +60,7 @@ def workers_of(station_ids, limit=200):
     """Workers linked to the stations (all when None), with owed / in-flight fen and accepted pieces."""
     select = Worker.select(Worker, Station).join(Station, join_type=JOIN.LEFT_OUTER, on=(Worker.home_station == Station.id))
     if station_ids is not None:
-        select = select.where(_linked(station_ids))
+        select = select.where(linked(station_ids))
     workers = list(select.order_by(Worker.id.desc()).limit(limit))
     ids = [w.id for w in workers]
     balances = ledger.worker_balances(ids) if ids else {}

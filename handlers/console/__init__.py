@@ -62,4 +62,5 @@ from handlers.console import auth  # noqa: E402,F401
 from handlers.console import desks  # noqa: E402,F401
 from handlers.console import errors  # noqa: E402,F401
 from handlers.console import jobs  # noqa: E402,F401
+from handlers.console import money  # noqa: E402,F401
 from handlers.console import pages  # noqa: E402,F401

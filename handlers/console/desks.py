@@ -17,6 +17,7 @@ from handlers.console.common import writer
 from models import Inspection
 from services import directory
 from services import inspections
+from services import ledger
 from services import materials
 from services import worker_code
 from services.errors import BadRequest
@@ -42,7 +43,9 @@ def worker(worker_id):
     orders = directory.desk_orders(g.staff, worker_id=worker.id, limit=50)
     return render_template("console/worker.html", title=worker.name or "工人", worker=worker, orders=orders,
                            balances=directory.material_balances(orders),
-                           code=worker_code.code_for(worker.id, _secret()))
+                           code=worker_code.code_for(worker.id, _secret()),
+                           money=ledger.worker_balances([worker.id])[worker.id],
+                           stations=directory.stations_for(g.staff))
 
 
 @bp.post("/orders/<int:order_id>/materials")

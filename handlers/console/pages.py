@@ -16,20 +16,18 @@ from models import Station
 from services import catalog
 from services import dashboard as figures_of
 from services import directory
+from services import recon_queries
 from services import statistics
 from services.scope import station_ids_for
 
 
 def _last_recon():
-    """The last reconciliation run and its open findings, when the reconciliation service is installed."""
-    try:
-        from services import reconciliation
-    except ImportError:
+    """The last reconciliation run and its findings, for admins (findings concern the whole county)."""
+    if g.staff.role != "admin":
         return None
-    if not hasattr(reconciliation, "latest_run"):
-        return None
-    run = reconciliation.latest_run()
-    return {"run": run, "findings": list(reconciliation.findings_for(run)) if run is not None else []}
+    run = recon_queries.latest_run()
+    findings = recon_queries.findings_for(run) if run is not None else []
+    return {"run": run, "findings": findings, "open": sum(1 for f in findings if f.status == "open")}
 
 
 @bp.get("/")

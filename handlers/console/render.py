@@ -11,6 +11,8 @@ STATE_NAMES = {
     "CREATED": "已创建", "ACCEPTED": "已受理", "PROCESSING": "处理中", "WAIT_USER_CONFIRM": "待工人确认",
     "TRANSFERING": "转账中", "SUCCESS": "已到账", "FAIL": "失败", "CANCELING": "撤销中", "CANCELLED": "已撤销",
     "open": "进行中", "closed": "已停止", "done": "已完成", "cancelled": "已取消",
+    "acknowledged": "处理中", "resolved": "已解决", "claimed": "已开始", "running": "进行中", "finished": "已完成",
+    "failed": "失败",
 }
 
 # (endpoint, label, roles or None for everyone); optional pages appear only when their module exists
@@ -22,8 +24,8 @@ NAV = [
     ("console.materials_desk", "领料台", None),
     ("console.inspection_desk", "质检台", None),
     ("console.payouts", "发薪", None),
-    ("console.recon", "对账", None),
-    ("console.statements", "对账单", None),
+    ("console.recon", "对账", ("admin",)),
+    ("console.statements_page", "对账单", ("admin", "station")),
     ("console.statistics", "统计", None),
     ("console.audit", "操作日志", ("admin",)),
 ]
