@@ -58,6 +58,15 @@ OPERATIONS = [
     ("post", "/api/v1/staff/inspections/{inspection_id}/corrections", "Correct an inspection", "staff",
      {"accepted": NONNEG, "rejected": NONNEG, "rework": NONNEG, "request_id": REQ_ID, "note": STR},
      ["accepted", "rejected", "rework", "request_id", "note"], 201),
+    # payouts (issue 4)
+    ("get", "/api/v1/me/payouts/pending", "Transfers awaiting my confirmation (wx.requestMerchantTransfer)",
+     "worker", None, [], 200),
+    ("get", "/api/v1/me/payouts", "My payouts with the pieces each settles, owed and in flight", "worker",
+     None, [], 200),
+    ("post", "/api/v1/me/payouts/{payout_id}/confirmed", "I confirmed in WeChat: ask WeChat Pay now", "worker",
+     None, [], 200),
+    ("post", "/api/v1/staff/payouts/cash", "Record a cash payout at the station desk", "staff",
+     {"worker_id": POS, "amount_fen": POS, "request_id": REQ_ID, "station_id": POS}, ["worker_id", "request_id"], 201),
     # reconciliation and statements (issue 5)
     ("get", "/api/v1/staff/reconciliation/runs", "Nightly reconciliation runs, newest first (admin)", "staff",
      None, [], 200),

@@ -40,8 +40,14 @@ def _truncate_all():
         models.db.execute_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
 
 
+@pytest.fixture(scope="session")
+def pay_keys_dir(tmp_path_factory):
+    """Sandbox WeChat Pay keys, generated once per test session (never committed)."""
+    return str(tmp_path_factory.mktemp("sandbox_pay"))
+
+
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, pay_keys_dir):
     global _schema_ready
     url = EXTERNAL_DB or "sqlite:///" + str(tmp_path / "test.db")
     application = create_app({
@@ -50,6 +56,7 @@ def app(tmp_path):
         "WECHAT_SANDBOX": True,
         "SECRET_KEY": "test-secret",
         "LINGONG_ENV": "test",
+        "SANDBOX_PAY_KEYS_DIR": pay_keys_dir,
     })
     if EXTERNAL_DB:
         if not _schema_ready:
