@@ -4,7 +4,11 @@ from markupsafe import Markup
 from markupsafe import escape
 
 
-def bars(points, title, fmt=str, width=900, height=260, color="#0b6e4f"):
+def _plain(value):
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def bars(points, title, fmt=_plain, width=900, height=260, color="#0b6e4f"):
     """`points` = [(label, value)]; labels thin out when there are many bars."""
     left, right, top, bottom = 56, 12, 34, 44
     plot_w, plot_h = width - left - right, height - top - bottom

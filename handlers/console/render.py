@@ -15,6 +15,14 @@ STATE_NAMES = {
     "failed": "失败",
 }
 
+ACTION_NAMES = {
+    "console.login": "登录", "console.login_failed": "登录失败", "console.logout": "退出登录",
+    "station.create": "新开驿站", "enterprise.create": "登记企业", "job.publish": "发布工作", "job.update": "修改工作",
+    "job.close": "停止接单", "material.issue": "发料", "material.return": "退料", "inspection.record": "质检",
+    "inspection.correct": "更正质检", "payout.cash": "现金发放", "statement.download": "下载对账单",
+    "recon.finding.acknowledged": "确认对账问题", "recon.finding.resolved": "解决对账问题",
+}
+
 # (endpoint, label, roles or None for everyone); optional pages appear only when their module exists
 NAV = [
     ("console.dashboard", "今日概况", None),
@@ -47,6 +55,7 @@ def install(app):
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["local"] = local
     app.jinja_env.filters["role_name"] = lambda r: ROLE_NAMES.get(r, r)
+    app.jinja_env.filters["action_name"] = lambda a: ACTION_NAMES.get(a, a)
     app.jinja_env.filters["state_name"] = lambda s: STATE_NAMES.get(s, s)
 
     @app.context_processor
