@@ -15,7 +15,6 @@ from services import catalog
 from services import inspections
 from services import jobs_query
 from services import materials
-from services import payouts
 from services.clock import iso_utc
 from services.scope import station_ids_for
 
@@ -116,8 +115,6 @@ def inspect(order_id):
     b = json_body()
     inspection, created = inspections.inspect(g.staff, order_id, b.get("accepted"), b.get("rejected"),
                                               b.get("rework"), b.get("request_id"), now(), b.get("note", ""))
-    if created and inspection.amount_fen > 0:
-        payouts.payout_after_inspection(inspection.worker_id, now())  # after commit; never raises
     return jsonify(serialize.inspection(inspection)), 201 if created else 200
 
 

@@ -13,6 +13,7 @@ from models import Order
 from models import transaction
 from services import ledger
 from services import notices
+from services import payouts
 from services import validate
 from services.clock import business_date
 from services.errors import BadRequest
@@ -67,6 +68,9 @@ def inspect(staff, order_id, accepted, rejected, rework, request_id, now, note="
         if existing is None:
             raise
         return _same_request(existing, order.id), False
+    if inspection.amount_fen > 0:
+        # After commit, never inside it: in immediate mode the worker is paid right away (never raises).
+        payouts.payout_after_inspection(order.worker_id, now)
     return inspection, True
 
 
