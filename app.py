@@ -14,8 +14,8 @@ from playhouse.db_url import connect
 from werkzeug.exceptions import HTTPException
 
 import cli
-import payout_cli
 import models
+import payout_cli
 from services import clock
 from services.errors import DomainError
 from wechat import cli as wechat_cli
