@@ -55,19 +55,18 @@ def _payout_station():
     return fn.COALESCE(Payout.station, Worker.home_station)
 
 
-def _payouts(station_ids, start, end, per):
+def _payouts(station_ids, start, end, per, unplaced):
+    """Paid today and awaiting confirmation; a payout of no station (no cash desk, no home station) is `unplaced`."""
     where_station = _payout_station()
     paid = (Payout.select(where_station, fn.COUNT(Payout.id), fn.SUM(Payout.amount_fen)).join(Worker)
             .where((Payout.state == "SUCCESS") & (Payout.finished_at >= start) & (Payout.finished_at < end))
             .group_by(where_station).tuples())
     for station_id, count, fen in _scoped(paid, where_station, station_ids):
-        if station_id in per:
-            per[station_id].update(paid_today_count=int(count or 0), paid_today_fen=int(fen or 0))
+        per.get(station_id, unplaced).update(paid_today_count=int(count or 0), paid_today_fen=int(fen or 0))
     confirm = (Payout.select(where_station, fn.COUNT(Payout.id), fn.SUM(Payout.amount_fen)).join(Worker)
                .where(Payout.state.in_(WAITING_CONFIRM)).group_by(where_station).tuples())
     for station_id, count, fen in _scoped(confirm, where_station, station_ids):
-        if station_id in per:
-            per[station_id].update(confirm_count=int(count or 0), confirm_fen=int(fen or 0))
+        per.get(station_id, unplaced).update(confirm_count=int(count or 0), confirm_fen=int(fen or 0))
 
 
 def _distinct_active(station_ids):
@@ -82,9 +81,10 @@ def today(station_ids, now):
     start, end = day_bounds_utc(business_date(now))
     _orders(station_ids, per)
     _accepted(station_ids, start, end, per)
-    _payouts(station_ids, start, end, per)
+    unplaced = _empty()
+    _payouts(station_ids, start, end, per, unplaced)
     total = _empty()
-    for figures in per.values():
+    for figures in [*per.values(), unplaced]:
         for key in FIGURES:
             total[key] += figures[key]
     total["workers_active"] = _distinct_active(station_ids)
