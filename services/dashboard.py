@@ -17,8 +17,17 @@ from models import Worker
 from services.clock import business_date
 from services.clock import day_bounds_utc
 
-FIGURES = ("workers_active", "orders_open", "awaiting", "accepted_today", "earned_today_fen", "paid_today_fen",
-           "paid_today_count", "confirm_count", "confirm_fen")
+FIGURES = (
+    "workers_active",
+    "orders_open",
+    "awaiting",
+    "accepted_today",
+    "earned_today_fen",
+    "paid_today_fen",
+    "paid_today_count",
+    "confirm_count",
+    "confirm_fen",
+)
 WAITING_CONFIRM = ("WAIT_USER_CONFIRM",)
 
 
@@ -33,20 +42,32 @@ def _scoped(query, column, station_ids):
 def _orders(station_ids, per):
     is_open = Order.status == "open"
     waiting = Order.reported - Order.accepted - Order.rejected - Order.reworked
-    query = (Order.select(Job.station, fn.SUM(Case(None, [(is_open, 1)], 0)),
-                          fn.COUNT(Case(None, [(is_open, Order.worker)], None).distinct()),
-                          fn.SUM(Case(None, [(Order.status != "cancelled", waiting)], 0)))
-             .join(Job).group_by(Job.station).tuples())
+    query = (
+        Order.select(
+            Job.station,
+            fn.SUM(Case(None, [(is_open, 1)], 0)),
+            fn.COUNT(Case(None, [(is_open, Order.worker)], None).distinct()),
+            fn.SUM(Case(None, [(Order.status != "cancelled", waiting)], 0)),
+        )
+        .join(Job)
+        .group_by(Job.station)
+        .tuples()
+    )
     for station_id, orders_open, workers, awaiting in _scoped(query, Job.station, station_ids):
-        per[station_id].update(orders_open=int(orders_open or 0), workers_active=int(workers or 0),
-                               awaiting=int(awaiting or 0))
+        per[station_id].update(
+            orders_open=int(orders_open or 0), workers_active=int(workers or 0), awaiting=int(awaiting or 0)
+        )
 
 
 def _accepted(station_ids, start, end, per):
-    query = (Inspection.select(Job.station, fn.SUM(Inspection.accepted), fn.SUM(Inspection.amount_fen))
-             .join(Order).join(Job)
-             .where((Inspection.created_at >= start) & (Inspection.created_at < end))
-             .group_by(Job.station).tuples())
+    query = (
+        Inspection.select(Job.station, fn.SUM(Inspection.accepted), fn.SUM(Inspection.amount_fen))
+        .join(Order)
+        .join(Job)
+        .where((Inspection.created_at >= start) & (Inspection.created_at < end))
+        .group_by(Job.station)
+        .tuples()
+    )
     for station_id, pieces, fen in _scoped(query, Job.station, station_ids):
         per[station_id].update(accepted_today=int(pieces or 0), earned_today_fen=int(fen or 0))
 
@@ -58,13 +79,22 @@ def _payout_station():
 def _payouts(station_ids, start, end, per, unplaced):
     """Paid today and awaiting confirmation; a payout of no station (no cash desk, no home station) is `unplaced`."""
     where_station = _payout_station()
-    paid = (Payout.select(where_station, fn.COUNT(Payout.id), fn.SUM(Payout.amount_fen)).join(Worker)
-            .where((Payout.state == "SUCCESS") & (Payout.finished_at >= start) & (Payout.finished_at < end))
-            .group_by(where_station).tuples())
+    paid = (
+        Payout.select(where_station, fn.COUNT(Payout.id), fn.SUM(Payout.amount_fen))
+        .join(Worker)
+        .where((Payout.state == "SUCCESS") & (Payout.finished_at >= start) & (Payout.finished_at < end))
+        .group_by(where_station)
+        .tuples()
+    )
     for station_id, count, fen in _scoped(paid, where_station, station_ids):
         per.get(station_id, unplaced).update(paid_today_count=int(count or 0), paid_today_fen=int(fen or 0))
-    confirm = (Payout.select(where_station, fn.COUNT(Payout.id), fn.SUM(Payout.amount_fen)).join(Worker)
-               .where(Payout.state.in_(WAITING_CONFIRM)).group_by(where_station).tuples())
+    confirm = (
+        Payout.select(where_station, fn.COUNT(Payout.id), fn.SUM(Payout.amount_fen))
+        .join(Worker)
+        .where(Payout.state.in_(WAITING_CONFIRM))
+        .group_by(where_station)
+        .tuples()
+    )
     for station_id, count, fen in _scoped(confirm, where_station, station_ids):
         per.get(station_id, unplaced).update(confirm_count=int(count or 0), confirm_fen=int(fen or 0))
 

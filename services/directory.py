@@ -58,7 +58,9 @@ def worker_for(staff, worker_id):
 
 def workers_of(station_ids, limit=200):
     """Workers linked to the stations (all when None), with owed / in-flight fen and accepted pieces."""
-    select = Worker.select(Worker, Station).join(Station, join_type=JOIN.LEFT_OUTER, on=(Worker.home_station == Station.id))
+    select = Worker.select(Worker, Station).join(
+        Station, join_type=JOIN.LEFT_OUTER, on=(Worker.home_station == Station.id)
+    )
     if station_ids is not None:
         select = select.where(linked(station_ids))
     workers = list(select.order_by(Worker.id.desc()).limit(limit))
@@ -66,8 +68,12 @@ def workers_of(station_ids, limit=200):
     balances = ledger.worker_balances(ids) if ids else {}
     pieces = {}
     if ids:
-        rows = (Inspection.select(Inspection.worker, fn.SUM(Inspection.accepted), fn.SUM(Inspection.amount_fen))
-                .where(Inspection.worker.in_(ids)).group_by(Inspection.worker).tuples())
+        rows = (
+            Inspection.select(Inspection.worker, fn.SUM(Inspection.accepted), fn.SUM(Inspection.amount_fen))
+            .where(Inspection.worker.in_(ids))
+            .group_by(Inspection.worker)
+            .tuples()
+        )
         pieces = {wid: (int(a or 0), int(f or 0)) for wid, a, f in rows}
     return [(w, balances.get(w.id, {"owed": 0, "inflight": 0}), pieces.get(w.id, (0, 0))) for w in workers]
 
@@ -92,8 +98,7 @@ def stations_for(staff):
 
 def audit_entries(limit=100, before_id=None, action=None):
     """The newest audit rows with who did them (admins only read this)."""
-    select = (AuditLog.select(AuditLog, Staff)
-              .join(Staff, join_type=JOIN.LEFT_OUTER, on=(AuditLog.staff == Staff.id)))
+    select = AuditLog.select(AuditLog, Staff).join(Staff, join_type=JOIN.LEFT_OUTER, on=(AuditLog.staff == Staff.id))
     if before_id:
         select = select.where(AuditLog.id < before_id)
     if action:
@@ -137,8 +142,9 @@ def desk_orders(staff, awaiting_only=False, worker_id=None, limit=100, order_id=
 
 def inspections_of(order_id):
     """Original inspections of an order, each with its corrections and current counts, oldest first."""
-    rows = list(Inspection.select(Inspection, Staff).join(Staff).where(Inspection.order == order_id)
-                .order_by(Inspection.id))
+    rows = list(
+        Inspection.select(Inspection, Staff).join(Staff).where(Inspection.order == order_id).order_by(Inspection.id)
+    )
     originals = [r for r in rows if r.corrects_id is None]
     fixes = {}
     for r in rows:
@@ -147,7 +153,9 @@ def inspections_of(order_id):
     result = []
     for original in originals:
         mine = fixes.get(original.id, [])
-        counts = tuple(getattr(original, f) + sum(getattr(x, f) for x in mine) for f in ("accepted", "rejected", "rework"))
+        counts = tuple(
+            getattr(original, f) + sum(getattr(x, f) for x in mine) for f in ("accepted", "rejected", "rework")
+        )
         result.append({"inspection": original, "corrections": mine, "current": counts})
     return result
 
@@ -160,10 +168,14 @@ def material_balances(orders):
     if not orders:
         return {}
     moved = {}
-    rows = (MaterialMovement.select(MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind,
-                                    fn.SUM(MaterialMovement.quantity))
-            .where(MaterialMovement.order.in_([o.id for o in orders]))
-            .group_by(MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind).tuples())
+    rows = (
+        MaterialMovement.select(
+            MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind, fn.SUM(MaterialMovement.quantity)
+        )
+        .where(MaterialMovement.order.in_([o.id for o in orders]))
+        .group_by(MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind)
+        .tuples()
+    )
     for order_id, material_id, kind, total in rows:
         moved[(order_id, material_id, kind)] = int(total or 0)
     lines = {}
@@ -176,8 +188,18 @@ def material_balances(orders):
         for m in lines.get(order.job_id, []):
             issued, returned = moved.get((order.id, m.id, "issue"), 0), moved.get((order.id, m.id, "return"), 0)
             used = pieces * m.per_piece
-            result[order.id].append({"material_id": m.id, "name": m.name, "unit": m.unit, "issued": issued,
-                                     "returned": returned, "used": used, "out": issued - returned,
-                                     "allowed_loss": used * m.loss_permille // 1000,
-                                     "unaccounted": issued - returned - used, "per_piece": m.per_piece})
+            result[order.id].append(
+                {
+                    "material_id": m.id,
+                    "name": m.name,
+                    "unit": m.unit,
+                    "issued": issued,
+                    "returned": returned,
+                    "used": used,
+                    "out": issued - returned,
+                    "allowed_loss": used * m.loss_permille // 1000,
+                    "unaccounted": issued - returned - used,
+                    "per_piece": m.per_piece,
+                }
+            )
     return result

@@ -29,17 +29,34 @@ def _month_start(day, back):
 
 
 def _buckets(keys):
-    return {key: {"jobs": 0, "pieces_posted": 0, "workers_served": set(), "placements": set(), "pieces": 0,
-                  "earnings_fen": 0} for key in keys}
+    return {
+        key: {
+            "jobs": 0,
+            "pieces_posted": 0,
+            "workers_served": set(),
+            "placements": set(),
+            "pieces": 0,
+            "earnings_fen": 0,
+        }
+        for key in keys
+    }
 
 
 def _rows(station_ids, since):
     jobs = _scoped(Job.select(Job.created_at, Job.total_pieces).where(Job.created_at >= since), station_ids)
-    orders = _scoped(Order.select(Order.created_at, Order.worker).join(Job)
-                     .where((Order.created_at >= since) & (Order.status != "cancelled")), station_ids)
-    inspections = _scoped(Inspection.select(Inspection.created_at, Inspection.worker, Inspection.accepted,
-                                            Inspection.amount_fen).join(Order).join(Job)
-                          .where(Inspection.created_at >= since), station_ids)
+    orders = _scoped(
+        Order.select(Order.created_at, Order.worker)
+        .join(Job)
+        .where((Order.created_at >= since) & (Order.status != "cancelled")),
+        station_ids,
+    )
+    inspections = _scoped(
+        Inspection.select(Inspection.created_at, Inspection.worker, Inspection.accepted, Inspection.amount_fen)
+        .join(Order)
+        .join(Job)
+        .where(Inspection.created_at >= since),
+        station_ids,
+    )
     return list(jobs.tuples()), list(orders.tuples()), list(inspections.tuples())
 
 
@@ -71,15 +88,30 @@ def _totals(station_ids):
     else:
         enterprises = _scoped(Job.select(fn.COUNT(Job.enterprise.distinct())), station_ids).scalar() or 0
     jobs, posted = _scoped(Job.select(fn.COUNT(Job.id), fn.SUM(Job.total_pieces)), station_ids).tuples().first()
-    served = _scoped(Order.select(fn.COUNT(Order.worker.distinct())).join(Job)
-                     .where(Order.status != "cancelled"), station_ids).scalar()
-    placed = _scoped(Inspection.select(fn.COUNT(Inspection.worker.distinct())).join(Order).join(Job)
-                     .where(Inspection.accepted > 0), station_ids).scalar()
-    pieces, fen = _scoped(Inspection.select(fn.SUM(Inspection.accepted), fn.SUM(Inspection.amount_fen))
-                          .join(Order).join(Job), station_ids).tuples().first()
-    return {"enterprises": int(enterprises or 0), "jobs": int(jobs or 0), "pieces_posted": int(posted or 0),
-            "workers_served": int(served or 0), "placements": int(placed or 0), "pieces": int(pieces or 0),
-            "earnings_fen": int(fen or 0)}
+    served = _scoped(
+        Order.select(fn.COUNT(Order.worker.distinct())).join(Job).where(Order.status != "cancelled"), station_ids
+    ).scalar()
+    placed = _scoped(
+        Inspection.select(fn.COUNT(Inspection.worker.distinct())).join(Order).join(Job).where(Inspection.accepted > 0),
+        station_ids,
+    ).scalar()
+    pieces, fen = (
+        _scoped(
+            Inspection.select(fn.SUM(Inspection.accepted), fn.SUM(Inspection.amount_fen)).join(Order).join(Job),
+            station_ids,
+        )
+        .tuples()
+        .first()
+    )
+    return {
+        "enterprises": int(enterprises or 0),
+        "jobs": int(jobs or 0),
+        "pieces_posted": int(posted or 0),
+        "workers_served": int(served or 0),
+        "placements": int(placed or 0),
+        "pieces": int(pieces or 0),
+        "earnings_fen": int(fen or 0),
+    }
 
 
 def report(station_ids, now, days=30, months=12):

@@ -41,8 +41,15 @@ def login():
         login_guard.record_failure(username, address, at)
         known = Staff.get_or_none(Staff.username == username)
         with transaction():
-            audit(known, "console.login_failed", None, known.station_id if known else None, at,
-                  username=username, address=address)
+            audit(
+                known,
+                "console.login_failed",
+                None,
+                known.station_id if known else None,
+                at,
+                username=username,
+                address=address,
+            )
         return render_template("console/login.html", error=exc.message, username=username), 401
     login_guard.clear(username, address)
     with transaction():

@@ -41,11 +41,16 @@ def materials_desk():
 def worker(worker_id):
     worker = directory.worker_for(g.staff, worker_id)
     orders = directory.desk_orders(g.staff, worker_id=worker.id, limit=50)
-    return render_template("console/worker.html", title=worker.name or "工人", worker=worker, orders=orders,
-                           balances=directory.material_balances(orders),
-                           code=worker_code.code_for(worker.id, _secret()),
-                           money=ledger.worker_balances([worker.id])[worker.id],
-                           stations=directory.stations_for(g.staff))
+    return render_template(
+        "console/worker.html",
+        title=worker.name or "工人",
+        worker=worker,
+        orders=orders,
+        balances=directory.material_balances(orders),
+        code=worker_code.code_for(worker.id, _secret()),
+        money=ledger.worker_balances([worker.id])[worker.id],
+        stations=directory.stations_for(g.staff),
+    )
 
 
 @bp.post("/orders/<int:order_id>/materials")
@@ -56,8 +61,15 @@ def move_materials(order_id):
 
     def act():
         kind = form_text("kind")
-        materials.move_materials(g.staff, order_id, form_int("material_id", "物料"), kind,
-                                 form_int("quantity", "数量"), form_text("request_id"), now())
+        materials.move_materials(
+            g.staff,
+            order_id,
+            form_int("material_id", "物料"),
+            kind,
+            form_int("quantity", "数量"),
+            form_text("request_id"),
+            now(),
+        )
 
     label = "已发料" if request.form.get("kind") == "issue" else "已退料"
     return once(act, back, f"{label} {request.form.get('quantity', '').strip()}")
@@ -66,8 +78,11 @@ def move_materials(order_id):
 @bp.get("/inspections")
 @signed_in()
 def inspection_desk():
-    return render_template("console/inspection_desk.html", title="质检台",
-                           orders=directory.desk_orders(g.staff, awaiting_only=True, limit=200))
+    return render_template(
+        "console/inspection_desk.html",
+        title="质检台",
+        orders=directory.desk_orders(g.staff, awaiting_only=True, limit=200),
+    )
 
 
 @bp.get("/orders/<int:order_id>")
@@ -77,14 +92,20 @@ def order(order_id):
     if not order:
         inspections.order_for(g.staff, order_id)  # 404 or 403 with the service's message
     order = order[0]
-    return render_template("console/order.html", title=f"工单 {order.id}", order=order,
-                           balances=directory.material_balances([order])[order.id],
-                           history=directory.inspections_of(order.id))
+    return render_template(
+        "console/order.html",
+        title=f"工单 {order.id}",
+        order=order,
+        balances=directory.material_balances([order])[order.id],
+        history=directory.inspections_of(order.id),
+    )
 
 
 def _counts():
-    counts = tuple(form_int(name, label, required=False) for name, label in
-                   (("accepted", "合格件数"), ("rejected", "不合格件数"), ("rework", "返工件数")))
+    counts = tuple(
+        form_int(name, label, required=False)
+        for name, label in (("accepted", "合格件数"), ("rejected", "不合格件数"), ("rework", "返工件数"))
+    )
     return counts
 
 
@@ -96,13 +117,21 @@ def inspect(order_id):
         order = inspections.order_for(g.staff, order_id)
         if accepted + rejected + rework == 0:
             raise BadRequest("请至少录入一件", code="empty_inspection")
-        return render_template("console/confirm.html", title="确认质检", order=order, counts=(accepted, rejected, rework),
-                               amount_fen=accepted * order.rate_fen, note=form_text("note"),
-                               action=url_for("console.inspect", order_id=order_id), rid=form_text("request_id"))
+        return render_template(
+            "console/confirm.html",
+            title="确认质检",
+            order=order,
+            counts=(accepted, rejected, rework),
+            amount_fen=accepted * order.rate_fen,
+            note=form_text("note"),
+            action=url_for("console.inspect", order_id=order_id),
+            rid=form_text("request_id"),
+        )
 
     def act():
-        inspections.inspect(g.staff, order_id, accepted, rejected, rework, form_text("request_id"), now(),
-                            form_text("note"))
+        inspections.inspect(
+            g.staff, order_id, accepted, rejected, rework, form_text("request_id"), now(), form_text("note")
+        )
 
     return once(act, url_for("console.order", order_id=order_id), f"已记录质检：合格 {accepted} 件")
 
@@ -117,13 +146,22 @@ def correct(inspection_id):
     if request.form.get("step") != "confirm":
         order = inspections.order_for(g.staff, original.order_id)
         current = next(h["current"] for h in directory.inspections_of(order.id) if h["inspection"].id == original.id)
-        return render_template("console/confirm.html", title="确认更正", order=order, counts=(accepted, rejected, rework),
-                               amount_fen=(accepted - current[0]) * original.rate_fen, note=form_text("note"),
-                               correcting=original, current=current, rid=form_text("request_id"),
-                               action=url_for("console.correct", inspection_id=inspection_id))
+        return render_template(
+            "console/confirm.html",
+            title="确认更正",
+            order=order,
+            counts=(accepted, rejected, rework),
+            amount_fen=(accepted - current[0]) * original.rate_fen,
+            note=form_text("note"),
+            correcting=original,
+            current=current,
+            rid=form_text("request_id"),
+            action=url_for("console.correct", inspection_id=inspection_id),
+        )
 
     def act():
-        inspections.correct(g.staff, inspection_id, accepted, rejected, rework, form_text("request_id"), now(),
-                            form_text("note"))
+        inspections.correct(
+            g.staff, inspection_id, accepted, rejected, rework, form_text("request_id"), now(), form_text("note")
+        )
 
     return once(act, url_for("console.order", order_id=original.order_id), "已更正（新增一条更正记录）")

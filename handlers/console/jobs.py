@@ -18,6 +18,8 @@ from models import Enterprise
 from services import catalog
 from services import directory
 from services import jobs_query
+from services.errors import BadRequest
+from services.errors import NotFound
 from services.scope import ensure_station
 from services.scope import station_ids_for
 
@@ -28,15 +30,24 @@ MATERIAL_ROWS = 4
 @signed_in()
 def jobs():
     status = request.args.get("status") or None
-    return render_template("console/jobs.html", title="工作", status=status,
-                           jobs=directory.jobs_listing(station_ids_for(g.staff), status))
+    return render_template(
+        "console/jobs.html", title="工作", status=status, jobs=directory.jobs_listing(station_ids_for(g.staff), status)
+    )
 
 
 @bp.get("/jobs/new")
 @writer()
-def new_job():
-    return render_template("console/job_form.html", title="发布工作", stations=directory.stations_for(g.staff),
-                           enterprises=list(Enterprise.select().order_by(Enterprise.id)), rows=range(MATERIAL_ROWS))
+def new_job(values=None, error=None):
+    page = render_template(
+        "console/job_form.html",
+        title="发布工作",
+        stations=directory.stations_for(g.staff),
+        enterprises=list(Enterprise.select().order_by(Enterprise.id)),
+        rows=range(MATERIAL_ROWS),
+        values=values or {},
+        error=error,
+    )
+    return (page, 400) if error else page
 
 
 def _materials():
@@ -50,9 +61,14 @@ def _materials():
             permille = round(float(loss) * 10)
         except ValueError:
             permille = -1
-        items.append({"name": name, "unit": form_text(f"material_unit_{i}") or "个",
-                      "per_piece": form_int(f"material_per_piece_{i}", "每件用量", required=False, default=1) or 1,
-                      "loss_permille": permille})
+        items.append(
+            {
+                "name": name,
+                "unit": form_text(f"material_unit_{i}") or "个",
+                "per_piece": form_int(f"material_per_piece_{i}", "每件用量", required=False, default=1) or 1,
+                "loss_permille": permille,
+            }
+        )
     return items
 
 
@@ -61,16 +77,23 @@ def _materials():
 def publish_job():
     def act():
         data = {
-            "station_id": form_int("station_id", "驿站"), "enterprise_id": form_int("enterprise_id", "企业"),
-            "title": form_text("title"), "process": form_text("process"),
-            "unit_price_fen": form_fen("unit_price", "单价"), "total_pieces": form_int("total_pieces", "总件数"),
+            "station_id": form_int("station_id", "驿站"),
+            "enterprise_id": form_int("enterprise_id", "企业"),
+            "title": form_text("title"),
+            "process": form_text("process"),
+            "unit_price_fen": form_fen("unit_price", "单价"),
+            "total_pieces": form_int("total_pieces", "总件数"),
             "per_worker_cap": form_int("per_worker_cap", "每人上限", required=False),
-            "quality_standard": form_text("quality_standard"), "materials": _materials(),
+            "quality_standard": form_text("quality_standard"),
+            "materials": _materials(),
         }
         job = catalog.publish_job(g.staff, data, now())
         return url_for("console.job", job_id=job.id)
 
-    return once(act, url_for("console.jobs"), "工作已发布")
+    try:
+        return once(act, url_for("console.jobs"), "工作已发布")
+    except (BadRequest, NotFound) as exc:  # keep what was typed: show the form again with the message
+        return new_job(request.form, exc.message)
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -85,10 +108,14 @@ def job(job_id):
 @writer()
 def update_job(job_id):
     def act():
-        data = {"title": form_text("title"), "process": form_text("process"),
-                "unit_price_fen": form_fen("unit_price", "单价"), "total_pieces": form_int("total_pieces", "总件数"),
-                "per_worker_cap": form_int("per_worker_cap", "每人上限", required=False),
-                "quality_standard": form_text("quality_standard")}
+        data = {
+            "title": form_text("title"),
+            "process": form_text("process"),
+            "unit_price_fen": form_fen("unit_price", "单价"),
+            "total_pieces": form_int("total_pieces", "总件数"),
+            "per_worker_cap": form_int("per_worker_cap", "每人上限", required=False),
+            "quality_standard": form_text("quality_standard"),
+        }
         catalog.update_job(g.staff, job_id, data, now())
 
     return once(act, url_for("console.job", job_id=job_id), "已保存修改（新单价只对之后接的单生效）")
@@ -97,5 +124,6 @@ def update_job(job_id):
 @bp.post("/jobs/<int:job_id>/close")
 @writer()
 def close_job(job_id):
-    return once(lambda: catalog.close_job(g.staff, job_id, now()) and None, url_for("console.job", job_id=job_id),
-                "已停止接单")
+    return once(
+        lambda: catalog.close_job(g.staff, job_id, now()) and None, url_for("console.job", job_id=job_id), "已停止接单"
+    )

@@ -29,8 +29,13 @@ from services.scope import audit
 from services.scope import station_ids_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TABS = (("awaiting", "待工人确认"), ("in_flight", "发放中"), ("failed", "失败 / 已撤销"), ("done", "已到账"),
-        ("owed", "待发工钱"))
+TABS = (
+    ("awaiting", "待工人确认"),
+    ("in_flight", "发放中"),
+    ("failed", "失败 / 已撤销"),
+    ("done", "已到账"),
+    ("owed", "待发工钱"),
+)
 
 
 @bp.get("/payouts")
@@ -40,8 +45,15 @@ def payouts():
     if tab not in dict(TABS):
         raise BadRequest("没有这个分类", code="invalid_tab")
     rows = payout_board.owed_workers(scope) if tab == "owed" else payout_board.payouts(scope, tab, now())
-    return render_template("console/payouts.html", title="发薪", tab=tab, tabs=TABS, rows=rows,
-                           counts=payout_board.counts(scope, now()), stations=directory.stations_for(g.staff))
+    return render_template(
+        "console/payouts.html",
+        title="发薪",
+        tab=tab,
+        tabs=TABS,
+        rows=rows,
+        counts=payout_board.counts(scope, now()),
+        stations=directory.stations_for(g.staff),
+    )
 
 
 @bp.post("/workers/<int:worker_id>/cash")
@@ -71,8 +83,11 @@ def recon():
 def act_on_finding(finding_id, verb):
     act = recon_queries.acknowledge_finding if verb == "acknowledge" else recon_queries.resolve_finding
     back = url_for("console.recon", date=request.form.get("date") or None)
-    return once(lambda: act(g.staff, finding_id, form_text("note"), now()) and None, back,
-                "已确认，正在处理" if verb == "acknowledge" else "已标记为解决")
+    return once(
+        lambda: act(g.staff, finding_id, form_text("note"), now()) and None,
+        back,
+        "已确认，正在处理" if verb == "acknowledge" else "已标记为解决",
+    )
 
 
 @bp.get("/statements")
@@ -81,9 +96,13 @@ def statements_page():
     month = request.args.get("month") or business_date(now()).strftime("%Y-%m")
     statements.month_bounds(month)
     scope = station_ids_for(g.staff)
-    return render_template("console/statements.html", title="对账单", month=month,
-                           enterprises=list(Enterprise.select().order_by(Enterprise.id)),
-                           workers=directory.workers_of(scope, limit=500))
+    return render_template(
+        "console/statements.html",
+        title="对账单",
+        month=month,
+        enterprises=list(Enterprise.select().order_by(Enterprise.id)),
+        workers=directory.workers_of(scope, limit=500),
+    )
 
 
 @bp.get("/statements/<any(enterprise, worker):kind>/<int:object_id>.xlsx")

@@ -50,9 +50,16 @@ def stations():
 def create_station():
     def act():
         parent = form_text("parent_id")
-        station = catalog.create_station(g.staff, form_text("name"), form_text("kind", "village"),
-                                         int(parent) if parent.isdigit() else None, form_text("address"),
-                                         form_text("counsellor_name"), form_text("counsellor_phone"), now())
+        station = catalog.create_station(
+            g.staff,
+            form_text("name"),
+            form_text("kind", "village"),
+            int(parent) if parent.isdigit() else None,
+            form_text("address"),
+            form_text("counsellor_name"),
+            form_text("counsellor_phone"),
+            now(),
+        )
         return url_for("console.station", station_id=station.id)
 
     return once(act, url_for("console.stations"), "驿站已开设")
@@ -63,24 +70,36 @@ def create_station():
 def station(station_id):
     station = directory.station_for(g.staff, station_id)
     ids = {station.id}
-    return render_template("console/station.html", title=station.name, station=station,
-                           figures=figures_of.today(ids, now())["total"], jobs=directory.jobs_listing(ids, limit=50),
-                           workers=directory.workers_of(ids, limit=100))
+    return render_template(
+        "console/station.html",
+        title=station.name,
+        station=station,
+        figures=figures_of.today(ids, now())["total"],
+        jobs=directory.jobs_listing(ids, limit=50),
+        workers=directory.workers_of(ids, limit=100),
+    )
 
 
 @bp.get("/enterprises")
 @signed_in()
 def enterprises():
-    return render_template("console/enterprises.html", title="企业",
-                           enterprises=list(Enterprise.select().order_by(Enterprise.id)))
+    return render_template(
+        "console/enterprises.html", title="企业", enterprises=list(Enterprise.select().order_by(Enterprise.id))
+    )
 
 
 @bp.post("/enterprises")
 @signed_in("admin")
 def create_enterprise():
     def act():
-        catalog.create_enterprise(g.staff, form_text("name"), form_text("industry"), form_text("contact_name"),
-                                  form_text("contact_phone"), now())
+        catalog.create_enterprise(
+            g.staff,
+            form_text("name"),
+            form_text("industry"),
+            form_text("contact_name"),
+            form_text("contact_phone"),
+            now(),
+        )
 
     return once(act, url_for("console.enterprises"), "企业已登记")
 
@@ -97,19 +116,33 @@ def statistics_page():
     monthly = [(d.strftime("%Y-%m"), f) for d, f in report["monthly"]]
     chart = {
         "pieces": charts.bars([(k, f["pieces"]) for k, f in daily], "近 30 天每日合格件数"),
-        "earnings": charts.bars([(k, f["earnings_fen"] / 100) for k, f in monthly], "近 12 个月每月工钱（元）",
-                                fmt=lambda v: f"{v:,.0f}" if v >= 10 else f"{v:,.2f}", color="#b54708"),
-        "workers": charts.bars([(k, f["workers_served"]) for k, f in monthly], "近 12 个月每月服务工人数",
-                               color="#175cd3"),
+        "earnings": charts.bars(
+            [(k, f["earnings_fen"] / 100) for k, f in monthly],
+            "近 12 个月每月工钱（元）",
+            fmt=lambda v: f"{v:,.0f}" if v >= 10 else f"{v:,.2f}",
+            color="#b54708",
+        ),
+        "workers": charts.bars(
+            [(k, f["workers_served"]) for k, f in monthly], "近 12 个月每月服务工人数", color="#175cd3"
+        ),
     }
-    return render_template("console/statistics.html", title="统计", report=report, daily=daily, monthly=monthly,
-                           chart=chart, stations=directory.stations_for(g.staff), station_id=station_id)
+    return render_template(
+        "console/statistics.html",
+        title="统计",
+        report=report,
+        daily=daily,
+        monthly=monthly,
+        chart=chart,
+        stations=directory.stations_for(g.staff),
+        station_id=station_id,
+    )
 
 
 @bp.get("/audit")
 @signed_in("admin")
 def audit():
-    entries = directory.audit_entries(limit=200, before_id=request.args.get("before", type=int),
-                                      action=request.args.get("action") or None)
+    entries = directory.audit_entries(
+        limit=200, before_id=request.args.get("before", type=int), action=request.args.get("action") or None
+    )
     names = {s.id: s.name for s in Station.select(Station.id, Station.name)}
     return render_template("console/audit.html", title="操作日志", entries=entries, stations=names)

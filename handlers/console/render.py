@@ -8,19 +8,44 @@ from services.clock import to_market
 
 ROLE_NAMES = {"admin": "县市场管理员", "station": "驿站工作人员", "counsellor": "就业辅导员"}
 STATE_NAMES = {
-    "CREATED": "已创建", "ACCEPTED": "已受理", "PROCESSING": "处理中", "WAIT_USER_CONFIRM": "待工人确认",
-    "TRANSFERING": "转账中", "SUCCESS": "已到账", "FAIL": "失败", "CANCELING": "撤销中", "CANCELLED": "已撤销",
-    "open": "进行中", "closed": "已停止", "done": "已完成", "cancelled": "已取消",
-    "acknowledged": "处理中", "resolved": "已解决", "claimed": "已开始", "running": "进行中", "finished": "已完成",
+    "CREATED": "已创建",
+    "ACCEPTED": "已受理",
+    "PROCESSING": "处理中",
+    "WAIT_USER_CONFIRM": "待工人确认",
+    "TRANSFERING": "转账中",
+    "SUCCESS": "已到账",
+    "FAIL": "失败",
+    "CANCELING": "撤销中",
+    "CANCELLED": "已撤销",
+    "open": "进行中",
+    "closed": "已停止",
+    "done": "已完成",
+    "cancelled": "已取消",
+    "acknowledged": "处理中",
+    "resolved": "已解决",
+    "claimed": "已开始",
+    "running": "进行中",
+    "finished": "已完成",
     "failed": "失败",
 }
 
 ACTION_NAMES = {
-    "console.login": "登录", "console.login_failed": "登录失败", "console.logout": "退出登录",
-    "station.create": "新开驿站", "enterprise.create": "登记企业", "job.publish": "发布工作", "job.update": "修改工作",
-    "job.close": "停止接单", "material.issue": "发料", "material.return": "退料", "inspection.record": "质检",
-    "inspection.correct": "更正质检", "payout.cash": "现金发放", "statement.download": "下载对账单",
-    "recon.finding.acknowledged": "确认对账问题", "recon.finding.resolved": "解决对账问题",
+    "console.login": "登录",
+    "console.login_failed": "登录失败",
+    "console.logout": "退出登录",
+    "station.create": "新开驿站",
+    "enterprise.create": "登记企业",
+    "job.publish": "发布工作",
+    "job.update": "修改工作",
+    "job.close": "停止接单",
+    "material.issue": "发料",
+    "material.return": "退料",
+    "inspection.record": "质检",
+    "inspection.correct": "更正质检",
+    "payout.cash": "现金发放",
+    "statement.download": "下载对账单",
+    "recon.finding.acknowledged": "确认对账问题",
+    "recon.finding.resolved": "解决对账问题",
 }
 
 # (endpoint, label, roles or None for everyone); optional pages appear only when their module exists
@@ -64,7 +89,10 @@ def install(app):
             staff = getattr(g, "staff", None)
             if staff is None:
                 return []
-            return [(e, label) for e, label, roles in NAV
-                    if (roles is None or staff.role in roles) and e in app.view_functions]
+            return [
+                (e, label)
+                for e, label, roles in NAV
+                if (roles is None or staff.role in roles) and e in app.view_functions
+            ]
 
         return {"nav": nav, "new_request_id": lambda: uuid.uuid4().hex, "has_page": lambda e: e in app.view_functions}

@@ -21,8 +21,9 @@ def console_login(client):
     def do(staff, password="station-password", expect=303):
         page = client.get("/console/login")
         token = csrf_from(page.get_data(as_text=True))
-        response = client.post("/console/login",
-                               data={"username": staff.username, "password": password, "csrf_token": token})
+        response = client.post(
+            "/console/login", data={"username": staff.username, "password": password, "csrf_token": token}
+        )
         assert response.status_code == expect, response.get_data(as_text=True)[:500]
         return token
 
@@ -49,10 +50,19 @@ def loop(login, make_station, make_enterprise, make_job, make_staff, client):
     job = make_job(station=station, enterprise=make_enterprise("成安鞋灯电子厂"), unit_price_fen=12, total_pieces=100)
     worker, headers = login("alice")
     client.patch("/api/v1/me", json={"name": "张三", "home_station_id": station.id}, headers=headers)
-    order = client.post(f"/api/v1/jobs/{job.id}/orders", json={"quantity": 20, "request_id": "o1"},
-                        headers=headers).get_json()
-    reported = client.post(f"/api/v1/orders/{order['id']}/reports", json={"quantity": 10, "request_id": "r1"},
-                           headers=headers)
+    order = client.post(
+        f"/api/v1/jobs/{job.id}/orders", json={"quantity": 20, "request_id": "o1"}, headers=headers
+    ).get_json()
+    reported = client.post(
+        f"/api/v1/orders/{order['id']}/reports", json={"quantity": 10, "request_id": "r1"}, headers=headers
+    )
     assert reported.status_code == 201, reported.get_json()
-    return {"station": station, "other": other, "staff": staff, "job": job, "worker": worker, "headers": headers,
-            "order_id": order["id"]}
+    return {
+        "station": station,
+        "other": other,
+        "staff": staff,
+        "job": job,
+        "worker": worker,
+        "headers": headers,
+        "order_id": order["id"],
+    }

@@ -14,18 +14,46 @@ def test_every_console_action_is_audited(client, loop, console_login, form_post,
     assert _count("console.login") == 1
     material = job.materials[0]
     actions = [
-        ("job.publish", "/console/jobs", {"station_id": loop["station"].id, "enterprise_id": job.enterprise_id,
-                                          "title": "箱包提手缝合", "unit_price": "0.15", "total_pieces": "50",
-                                          "material_name_0": "提手", "material_per_piece_0": "1",
-                                          "material_loss_0": "0.5"}),
-        ("job.update", f"/console/jobs/{job.id}", {"title": job.title, "unit_price": "0.20", "total_pieces": "100",
-                                                   "per_worker_cap": "0", "quality_standard": "无划痕"}),
-        ("material.issue", f"/console/orders/{order_id}/materials", {"material_id": material.id, "kind": "issue",
-                                                                     "quantity": "40"}),
-        ("material.return", f"/console/orders/{order_id}/materials", {"material_id": material.id, "kind": "return",
-                                                                      "quantity": "2"}),
-        ("inspection.record", f"/console/orders/{order_id}/inspect", {"accepted": "8", "rejected": "2",
-                                                                      "rework": "0", "step": "confirm"}),
+        (
+            "job.publish",
+            "/console/jobs",
+            {
+                "station_id": loop["station"].id,
+                "enterprise_id": job.enterprise_id,
+                "title": "箱包提手缝合",
+                "unit_price": "0.15",
+                "total_pieces": "50",
+                "material_name_0": "提手",
+                "material_per_piece_0": "1",
+                "material_loss_0": "0.5",
+            },
+        ),
+        (
+            "job.update",
+            f"/console/jobs/{job.id}",
+            {
+                "title": job.title,
+                "unit_price": "0.20",
+                "total_pieces": "100",
+                "per_worker_cap": "0",
+                "quality_standard": "无划痕",
+            },
+        ),
+        (
+            "material.issue",
+            f"/console/orders/{order_id}/materials",
+            {"material_id": material.id, "kind": "issue", "quantity": "40"},
+        ),
+        (
+            "material.return",
+            f"/console/orders/{order_id}/materials",
+            {"material_id": material.id, "kind": "return", "quantity": "2"},
+        ),
+        (
+            "inspection.record",
+            f"/console/orders/{order_id}/inspect",
+            {"accepted": "8", "rejected": "2", "rework": "0", "step": "confirm"},
+        ),
     ]
     for action, path, data in actions:
         before = _count(action)
@@ -33,8 +61,10 @@ def test_every_console_action_is_audited(client, loop, console_login, form_post,
         assert response.status_code == 303, (action, response.get_data(as_text=True)[:300])
         assert _count(action) == before + 1, action
     inspection = Inspection.get(Inspection.order == order_id)
-    response = form_post(f"/console/inspections/{inspection.id}/correct",
-                         {"accepted": "9", "rejected": "1", "rework": "0", "note": "复检", "step": "confirm"})
+    response = form_post(
+        f"/console/inspections/{inspection.id}/correct",
+        {"accepted": "9", "rejected": "1", "rework": "0", "note": "复检", "step": "confirm"},
+    )
     assert response.status_code == 303 and _count("inspection.correct") == 1
     response = form_post(f"/console/jobs/{job.id}/close")
     assert response.status_code == 303 and _count("job.close") == 1
@@ -42,8 +72,10 @@ def test_every_console_action_is_audited(client, loop, console_login, form_post,
     assert _count("console.logout") == 1
 
     console_login(admin, password="admin-password")
-    for action, path, data in (("station.create", "/console/stations", {"name": "新驿站", "kind": "village"}),
-                               ("enterprise.create", "/console/enterprises", {"name": "新企业"})):
+    for action, path, data in (
+        ("station.create", "/console/stations", {"name": "新驿站", "kind": "village"}),
+        ("enterprise.create", "/console/enterprises", {"name": "新企业"}),
+    ):
         before = _count(action)
         assert form_post(path, data).status_code == 303 and _count(action) == before + 1
     page = client.get("/console/audit").get_data(as_text=True)
@@ -74,7 +106,9 @@ def test_counsellor_reads_but_cannot_act(client, loop, console_login, form_post,
     counsellor = make_staff(role="counsellor", station=loop["station"], username="fudao")
     console_login(counsellor)
     assert client.get(f"/console/orders/{loop['order_id']}").status_code == 200
-    response = form_post(f"/console/orders/{loop['order_id']}/inspect",
-                         {"accepted": "1", "rejected": "0", "rework": "0", "step": "confirm"})
+    response = form_post(
+        f"/console/orders/{loop['order_id']}/inspect",
+        {"accepted": "1", "rejected": "0", "rework": "0", "step": "confirm"},
+    )
     assert response.status_code == 403
     assert Inspection.select().count() == 0

@@ -9,8 +9,10 @@ from tests.console.conftest import csrf_from
 def test_form_without_csrf_token_is_refused(client, loop, console_login):
     console_login(loop["staff"])
     before = AuditLog.select().count()
-    response = client.post(f"/console/orders/{loop['order_id']}/inspect",
-                           data={"accepted": "1", "step": "confirm", "request_id": uuid.uuid4().hex})
+    response = client.post(
+        f"/console/orders/{loop['order_id']}/inspect",
+        data={"accepted": "1", "step": "confirm", "request_id": uuid.uuid4().hex},
+    )
     assert response.status_code == 400
     assert "页面已过期" in response.get_data(as_text=True)
     assert AuditLog.select().count() == before
@@ -33,11 +35,13 @@ def test_five_wrong_passwords_lock_the_username_out(client, make_staff, make_sta
     staff = make_staff(station=make_station())
     token = csrf_from(client.get("/console/login").get_data(as_text=True))
     for _ in range(5):
-        wrong = client.post("/console/login", data={"username": staff.username, "password": "nope-nope",
-                                                    "csrf_token": token})
+        wrong = client.post(
+            "/console/login", data={"username": staff.username, "password": "nope-nope", "csrf_token": token}
+        )
         assert wrong.status_code == 401 and "用户名或密码错误" in wrong.get_data(as_text=True)
-    locked = client.post("/console/login", data={"username": staff.username, "password": "station-password",
-                                                 "csrf_token": token})
+    locked = client.post(
+        "/console/login", data={"username": staff.username, "password": "station-password", "csrf_token": token}
+    )
     assert locked.status_code == 429
     assert "15 分钟后再试" in locked.get_data(as_text=True)
     assert client.get("/console/").status_code == 302
@@ -47,8 +51,9 @@ def test_five_wrong_passwords_lock_the_username_out(client, make_staff, make_sta
 def test_session_cookie_flags_and_sign_out(client, loop, console_login, form_post):
     page = client.get("/console/login")
     token = csrf_from(page.get_data(as_text=True))
-    response = client.post("/console/login", data={"username": "shangcheng", "password": "station-password",
-                                                   "csrf_token": token})
+    response = client.post(
+        "/console/login", data={"username": "shangcheng", "password": "station-password", "csrf_token": token}
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert client.get("/console/").status_code == 200

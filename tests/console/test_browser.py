@@ -13,8 +13,14 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = pathlib.Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
@@ -57,8 +63,9 @@ def _figure(page, name):
     return page.locator(f"main [data-fig={name}]").first.inner_text().strip()
 
 
-def test_station_staff_run_the_loop_in_chromium(server, browser, client, login, admin, make_station,
-                                               make_enterprise, make_staff):
+def test_station_staff_run_the_loop_in_chromium(
+    server, browser, client, login, admin, make_station, make_enterprise, make_staff
+):
     base = server
     station = make_station("商城镇乡村驿站")
     other = make_station("道东堡乡村驿站")
@@ -95,8 +102,9 @@ def test_station_staff_run_the_loop_in_chromium(server, browser, client, login, 
     # A worker takes an order and reports finished pieces through the mini-program API.
     worker, headers = login("alice")
     client.patch("/api/v1/me", json={"name": "张三", "home_station_id": station.id}, headers=headers)
-    order = client.post(f"/api/v1/jobs/{job_id}/orders", json={"quantity": 20, "request_id": "b1"},
-                        headers=headers).get_json()
+    order = client.post(
+        f"/api/v1/jobs/{job_id}/orders", json={"quantity": 20, "request_id": "b1"}, headers=headers
+    ).get_json()
     code = client.get("/api/v1/me/qr", headers=headers).get_json()["code"]
 
     # Materials desk: find the worker by the QR code and issue 40 clasps.
@@ -112,8 +120,9 @@ def test_station_staff_run_the_loop_in_chromium(server, browser, client, login, 
     assert page.locator("main table td.num").first.inner_text().strip() == "40"
     _shot(page, "06-worker-materials")
 
-    reported = client.post(f"/api/v1/orders/{order['id']}/reports", json={"quantity": 10, "request_id": "b2"},
-                           headers=headers)
+    reported = client.post(
+        f"/api/v1/orders/{order['id']}/reports", json={"quantity": 10, "request_id": "b2"}, headers=headers
+    )
     assert reported.status_code == 201
 
     # Inspection desk: 9 accepted, 1 rework; the amount is shown before confirming.
@@ -134,8 +143,12 @@ def test_station_staff_run_the_loop_in_chromium(server, browser, client, login, 
     assert _figure(page, "accepted_today") == "9"
     assert _figure(page, "workers_active") == "1"
     _shot(page, "10-dashboard-after")
-    for name, path in (("11-stations", "/console/stations"), ("12-statistics", "/console/statistics"),
-                       ("13-jobs", "/console/jobs"), ("14-station", f"/console/stations/{station.id}")):
+    for name, path in (
+        ("11-stations", "/console/stations"),
+        ("12-statistics", "/console/statistics"),
+        ("13-jobs", "/console/jobs"),
+        ("14-station", f"/console/stations/{station.id}"),
+    ):
         page.goto(base + path)
         _shot(page, name)
     _download_statement(page, base, worker)
@@ -158,8 +171,12 @@ def test_station_staff_run_the_loop_in_chromium(server, browser, client, login, 
     other_context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
     page = other_context.new_page()
     _sign_in(page, base, "daodongbao", "station-password")
-    for path in (f"/console/stations/{station.id}", f"/console/jobs/{job_id}", f"/console/orders/{order['id']}",
-                 f"/console/workers/{worker.id}"):
+    for path in (
+        f"/console/stations/{station.id}",
+        f"/console/jobs/{job_id}",
+        f"/console/orders/{order['id']}",
+        f"/console/workers/{worker.id}",
+    ):
         response = page.goto(base + path)
         assert response.status == 403, path
         assert "没有权限" in page.inner_text("h1")
@@ -172,8 +189,11 @@ def test_station_staff_run_the_loop_in_chromium(server, browser, client, login, 
     _sign_in(page, base, "admin", "admin-password")
     assert _figure(page, "accepted_today") == "9"
     _shot(page, "19-admin-dashboard")
-    for name, path in (("20-admin-recon", "/console/recon"), ("21-admin-audit", "/console/audit"),
-                       ("22-admin-stations", "/console/stations")):
+    for name, path in (
+        ("20-admin-recon", "/console/recon"),
+        ("21-admin-audit", "/console/audit"),
+        ("22-admin-stations", "/console/stations"),
+    ):
         page.goto(base + path)
         _shot(page, name)
     page.goto(base + "/console/audit")

@@ -9,16 +9,27 @@ from services.clock import business_date
 
 def _payout(worker, state, fen, now, station=None, n=[0]):  # noqa: B006 - a counter for bill numbers
     n[0] += 1
-    return Payout.create(worker=worker, method="cash" if station else "wechat", out_bill_no=f"T{n[0]}",
-                         amount_fen=fen, state=state, business_date=business_date(now), station=station,
-                         finished_at=now if state == "SUCCESS" else None, created_at=now, updated_at=now)
+    return Payout.create(
+        worker=worker,
+        method="cash" if station else "wechat",
+        out_bill_no=f"T{n[0]}",
+        amount_fen=fen,
+        state=state,
+        business_date=business_date(now),
+        station=station,
+        finished_at=now if state == "SUCCESS" else None,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def test_figures_per_station_and_county(client, loop, console_login, form_post):
     now = utcnow()
     console_login(loop["staff"])
-    form_post(f"/console/orders/{loop['order_id']}/inspect",
-              {"accepted": "6", "rejected": "1", "rework": "0", "step": "confirm"})
+    form_post(
+        f"/console/orders/{loop['order_id']}/inspect",
+        {"accepted": "6", "rejected": "1", "rework": "0", "step": "confirm"},
+    )
     nomad = Worker.create(mp_openid="nomad", name="流动工人")
     _payout(loop["worker"], "SUCCESS", 50, now, station=loop["station"])
     _payout(loop["worker"], "WAIT_USER_CONFIRM", 22, now)

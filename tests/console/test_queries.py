@@ -20,9 +20,18 @@ def _grow(admin, station, enterprise, heavy, up_to, state):
         n = next(_serial)
         catalog.create_station(admin, f"驿站{n}", "village", station.id, now=now)
         catalog.create_enterprise(admin, f"企业{n}", now=now)
-        job = catalog.publish_job(admin, {"station_id": station.id, "enterprise_id": enterprise.id, "title": f"工作{n}",
-                                          "unit_price_fen": 10, "total_pieces": 1000,
-                                          "materials": [{"name": "卡扣", "per_piece": 2}]}, now)
+        job = catalog.publish_job(
+            admin,
+            {
+                "station_id": station.id,
+                "enterprise_id": enterprise.id,
+                "title": f"工作{n}",
+                "unit_price_fen": 10,
+                "total_pieces": 1000,
+                "materials": [{"name": "卡扣", "per_piece": 2}],
+            },
+            now,
+        )
         worker = Worker.create(mp_openid=f"openid-{n}", name=f"工人{n}", phone=f"1390000{n:04d}", home_station=station)
         for who in (worker, heavy):
             order, _ = orders.accept_order(who, job.id, 5, f"take-{n}", now)
@@ -34,16 +43,30 @@ def _grow(admin, station, enterprise, heavy, up_to, state):
         state["rows"] += 1
 
 
-PAGES = ["/console/", "/console/stations", "/console/station", "/console/enterprises", "/console/jobs",
-         "/console/inspections", "/console/worker", "/console/materials?q=工人", "/console/materials?q=1390000",
-         "/console/statistics", "/console/audit", "/console/order"]
+PAGES = [
+    "/console/",
+    "/console/stations",
+    "/console/station",
+    "/console/enterprises",
+    "/console/jobs",
+    "/console/inspections",
+    "/console/worker",
+    "/console/materials?q=工人",
+    "/console/materials?q=1390000",
+    "/console/statistics",
+    "/console/audit",
+    "/console/order",
+]
 
 
 def _counts(client, station, heavy, state):
     result = {}
     for page in PAGES:
-        path = {"/console/station": f"/console/stations/{station.id}", "/console/worker": f"/console/workers/{heavy.id}",
-                "/console/order": f"/console/orders/{state['first_order']}"}.get(page, page)
+        path = {
+            "/console/station": f"/console/stations/{station.id}",
+            "/console/worker": f"/console/workers/{heavy.id}",
+            "/console/order": f"/console/orders/{state['first_order']}",
+        }.get(page, page)
         client.get(path)  # let after-request work (the notice outbox) finish first: only the page is counted
         with count_queries() as counter:
             response = client.get(path)

@@ -7,18 +7,26 @@ from services import worker_code
 def test_other_station_pages_are_forbidden(client, loop, console_login, form_post, make_staff):
     intruder = make_staff(station=loop["other"], username="daodongbao")
     console_login(intruder)
-    for path in (f"/console/stations/{loop['station'].id}", f"/console/jobs/{loop['job'].id}",
-                 f"/console/orders/{loop['order_id']}", f"/console/workers/{loop['worker'].id}",
-                 f"/console/statistics?station={loop['station'].id}"):
+    for path in (
+        f"/console/stations/{loop['station'].id}",
+        f"/console/jobs/{loop['job'].id}",
+        f"/console/orders/{loop['order_id']}",
+        f"/console/workers/{loop['worker'].id}",
+        f"/console/statistics?station={loop['station'].id}",
+    ):
         response = client.get(path)
         assert response.status_code == 403, path
         assert "没有权限" in response.get_data(as_text=True)
-    response = form_post(f"/console/orders/{loop['order_id']}/inspect",
-                         {"accepted": "1", "rejected": "0", "rework": "0", "step": "confirm"})
+    response = form_post(
+        f"/console/orders/{loop['order_id']}/inspect",
+        {"accepted": "1", "rejected": "0", "rework": "0", "step": "confirm"},
+    )
     assert response.status_code == 403 and "无权操作其他驿站的数据" in response.get_data(as_text=True)
     assert Inspection.select().count() == 0
-    lists = "".join(client.get(p).get_data(as_text=True) for p in ("/console/jobs", "/console/inspections",
-                                                                     "/console/", "/console/materials?q=张"))
+    lists = "".join(
+        client.get(p).get_data(as_text=True)
+        for p in ("/console/jobs", "/console/inspections", "/console/", "/console/materials?q=张")
+    )
     assert "鞋灯卡扣组装" not in lists and "张三" not in lists and "商城镇" not in lists
 
 
