@@ -4,6 +4,7 @@ The bill is cut at 00:00 Beijing time; amounts come in yuan and are converted to
 """
 
 from models import Payout
+from models import db
 from services.recon_context import Finding
 from services.recon_context import check
 from services.recon_context import chunks
@@ -35,25 +36,28 @@ def payouts_match_bill(day):
         if row.get("direction") == "支出" and row.get("out_bill_no"):
             billed.setdefault(row["out_bill_no"], []).append(row)
     ours = {
-        p.out_bill_no: p
-        for p in Payout.select().where((Payout.method == "wechat") & (Payout.state == "SUCCESS")
-                                       & (Payout.finished_at >= day.start) & (Payout.finished_at < day.end))
+        number: (payout_id, amount)
+        for payout_id, number, amount in db.execute(
+            Payout.select(Payout.id, Payout.out_bill_no, Payout.amount_fen)
+            .where((Payout.method == "wechat") & (Payout.state == "SUCCESS")
+                   & (Payout.finished_at >= day.start) & (Payout.finished_at < day.end))
+        ).fetchall()
     }
     day.stats["bill_rows"] = sum(len(v) for v in billed.values())
     day.stats["paid_wechat"] = len(ours)
-    for number, payout in sorted(ours.items()):
+    for number, (payout_id, amount) in sorted(ours.items()):
         rows_for = billed.get(number)
         if not rows_for:
-            yield Finding("bill_row_missing", "payout", payout.id,
-                          f"付款 {number}（{_yuan(payout.amount_fen)}）已成功，但微信支付资金账单里没有这笔",
-                          {"out_bill_no": number, "amount_fen": payout.amount_fen})
+            yield Finding("bill_row_missing", "payout", payout_id,
+                          f"付款 {number}（{_yuan(amount)}）已成功，但微信支付资金账单里没有这笔",
+                          {"out_bill_no": number, "amount_fen": amount})
         elif len(rows_for) > 1:
-            yield Finding("bill_row_duplicate", "payout", payout.id,
+            yield Finding("bill_row_duplicate", "payout", payout_id,
                           f"付款 {number} 在微信支付资金账单里出现 {len(rows_for)} 次", {"out_bill_no": number})
-        elif rows_for[0]["amount_fen"] != payout.amount_fen:
-            yield Finding("bill_amount_mismatch", "payout", payout.id,
-                          f"付款 {number} 我方 {_yuan(payout.amount_fen)}，微信支付账单 {_yuan(rows_for[0]['amount_fen'])}",
-                          {"out_bill_no": number, "amount_fen": payout.amount_fen,
+        elif rows_for[0]["amount_fen"] != amount:
+            yield Finding("bill_amount_mismatch", "payout", payout_id,
+                          f"付款 {number} 我方 {_yuan(amount)}，微信支付账单 {_yuan(rows_for[0]['amount_fen'])}",
+                          {"out_bill_no": number, "amount_fen": amount,
                            "bill_fen": rows_for[0]["amount_fen"], "transfer_bill_no": rows_for[0].get("transfer_bill_no")})
     extra = sorted(set(billed) - set(ours))
     elsewhere = {}

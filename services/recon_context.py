@@ -15,6 +15,7 @@ from models import MaterialMovement
 from models import Order
 from models import PieceReport
 from models import Posting
+from models import db
 from services.clock import day_bounds_utc
 
 CHECKS = []
@@ -60,21 +61,20 @@ class Day:
     @cached_property
     def postings(self):
         """(posting id, txn id, account id, fen, inspection id, txn kind, txn key) of the day's transactions."""
-        rows = list(
+        rows = db.execute(
             Posting.select(Posting.id, Posting.txn, Posting.account, Posting.amount_fen, Posting.inspection,
                            LedgerTxn.kind, LedgerTxn.key)
             .join(LedgerTxn)
             .where(LedgerTxn.business_date == self.date)
             .order_by(Posting.id)
-            .tuples()
-        )
+        ).fetchall()
         self.stats["postings"] = len(rows)
         return rows
 
     @cached_property
     def txns(self):
-        rows = list(LedgerTxn.select(LedgerTxn.id, LedgerTxn.kind, LedgerTxn.key)
-                    .where(LedgerTxn.business_date == self.date).tuples())
+        rows = db.execute(LedgerTxn.select(LedgerTxn.id, LedgerTxn.kind, LedgerTxn.key)
+                          .where(LedgerTxn.business_date == self.date)).fetchall()
         self.stats["transactions"] = len(rows)
         return rows
 
@@ -85,60 +85,46 @@ class Day:
                         .where(LedgerTxn.business_date == self.date))
         return {
             account_id: (kind, worker_id)
-            for account_id, kind, worker_id in Account.select(Account.id, Account.kind, Account.worker)
-            .where(Account.id.in_(day_accounts))
-            .tuples()
+            for account_id, kind, worker_id in db.execute(
+                Account.select(Account.id, Account.kind, Account.worker).where(Account.id.in_(day_accounts))
+            ).fetchall()
         }
 
     @cached_property
     def inspections(self):
         """(id, worker, order, accepted, rejected, rework, rate, amount, order's locked rate) of the day."""
-        rows = list(
+        rows = db.execute(
             Inspection.select(Inspection.id, Inspection.worker, Inspection.order, Inspection.accepted,
                               Inspection.rejected, Inspection.rework, Inspection.rate_fen, Inspection.amount_fen,
                               Order.rate_fen)
             .join(Order)
             .where((Inspection.created_at >= self.start) & (Inspection.created_at < self.end))
-            .tuples()
-        )
+        ).fetchall()
         self.stats["inspections"] = len(rows)
         return rows
 
-    @cached_property
-    def report_order_ids(self):
-        ids = {
-            order_id
-            for (order_id,) in PieceReport.select(PieceReport.order)
-            .where((PieceReport.created_at >= self.start) & (PieceReport.created_at < self.end))
-            .tuples()
-        }
-        self.stats["reported_orders"] = len(ids)
-        return ids
+    def _in_day(self, field):
+        return (field >= self.start) & (field < self.end)
 
-    @cached_property
-    def movement_order_ids(self):
-        return {
-            order_id
-            for (order_id,) in MaterialMovement.select(MaterialMovement.order)
-            .where((MaterialMovement.created_at >= self.start) & (MaterialMovement.created_at < self.end))
-            .tuples()
-        }
-
-    @cached_property
-    def new_orders(self):
-        """(order id, job id) of orders taken during the day."""
-        return list(Order.select(Order.id, Order.job)
-                    .where((Order.created_at >= self.start) & (Order.created_at < self.end)).tuples())
-
-    @cached_property
-    def touched_order_ids(self):
-        """Orders the day changed: taken, reported, inspected or moved materials."""
+    def touched_orders(self):
+        """Subquery of the orders the day changed: taken, reported, inspected or materials moved."""
         return (
-            {row[2] for row in self.inspections}
-            | self.report_order_ids
-            | self.movement_order_ids
-            | {order_id for order_id, _ in self.new_orders}
+            PieceReport.select(PieceReport.order).where(self._in_day(PieceReport.created_at))
+            | Inspection.select(Inspection.order).where(self._in_day(Inspection.created_at))
+            | MaterialMovement.select(MaterialMovement.order).where(self._in_day(MaterialMovement.created_at))
+            | Order.select(Order.id).where(self._in_day(Order.created_at))
         )
+
+    def material_orders(self):
+        """Subquery of the orders whose materials or inspected pieces changed during the day."""
+        return (
+            Inspection.select(Inspection.order).where(self._in_day(Inspection.created_at))
+            | MaterialMovement.select(MaterialMovement.order).where(self._in_day(MaterialMovement.created_at))
+        )
+
+    def new_order_jobs(self):
+        """Subquery of the jobs that took orders during the day."""
+        return Order.select(Order.job).where(self._in_day(Order.created_at)).distinct()
 
     @property
     def previous(self):

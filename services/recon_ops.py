@@ -10,35 +10,29 @@ from models import MaterialMovement
 from models import Order
 from models import Payout
 from models import PieceReport
+from models import db
 from services.recon_context import Finding
 from services.recon_context import check
-from services.recon_context import chunks
 
 
-def _sums(model, group_field, fields, ids):
-    """{group id: tuple of sums} over rows of `model` whose `group_field` is in `ids` (one query per chunk)."""
-    result = {}
-    for part in chunks(ids):
-        query = (model.select(group_field, *[fn.COALESCE(fn.SUM(f), 0) for f in fields])
-                 .where(group_field.in_(part)).group_by(group_field).tuples())
-        for row in query:
-            result[row[0]] = tuple(int(v) for v in row[1:])
-    return result
+def _sums(model, group_field, fields, orders):
+    """{group id: tuple of sums} over rows of `model` whose `group_field` is in the subquery `orders`."""
+    query = (model.select(group_field, *[fn.COALESCE(fn.SUM(f), 0) for f in fields])
+             .where(group_field.in_(orders)).group_by(group_field))
+    return {row[0]: tuple(int(v) for v in row[1:]) for row in db.execute(query).fetchall()}
 
 
 @check("counters_match_rows")
 def counters_match_rows(day):
     """Job.taken equals its orders; an order's reported, accepted, rejected and reworked equal its rows."""
-    order_ids = day.touched_order_ids
-    day.stats["orders_checked"] = len(order_ids)
-    orders = {}
-    for part in chunks(order_ids):
-        for row in (Order.select(Order.id, Order.reported, Order.accepted, Order.rejected, Order.reworked)
-                    .where(Order.id.in_(part)).tuples()):
-            orders[row[0]] = row[1:]
-    reported = _sums(PieceReport, PieceReport.order, [PieceReport.quantity], order_ids)
-    inspected = _sums(Inspection, Inspection.order,
-                      [Inspection.accepted, Inspection.rejected, Inspection.rework], order_ids)
+    touched = day.touched_orders()
+    orders = {row[0]: row[1:] for row in db.execute(
+        Order.select(Order.id, Order.reported, Order.accepted, Order.rejected, Order.reworked)
+        .where(Order.id.in_(touched))).fetchall()}
+    day.stats["orders_checked"] = len(orders)
+    reported = _sums(PieceReport, PieceReport.order, [PieceReport.quantity], touched)
+    inspected = _sums(Inspection, Inspection.order, [Inspection.accepted, Inspection.rejected, Inspection.rework],
+                      touched)
     names = ("reported", "accepted", "rejected", "reworked")
     labels = {"reported": "报数", "accepted": "合格", "rejected": "不合格", "reworked": "返工"}
     for order_id in sorted(orders):
@@ -49,20 +43,16 @@ def counters_match_rows(day):
                 yield Finding("order_counter_off", "order", order_id,
                               f"工单 {order_id} 的{labels[name]}件数记为 {have}，明细合计为 {want}",
                               {"counter": name, "counter_value": have, "rows_total": want})
-    job_ids = {job_id for _, job_id in day.new_orders}
-    taken = {}
-    for part in chunks(job_ids):
-        taken.update(dict(Job.select(Job.id, Job.taken).where(Job.id.in_(part)).tuples()))
-    held = {}
-    for part in chunks(job_ids):
-        held.update(dict(
-            Order.select(Order.job, fn.SUM(Order.quantity))
-            .where(Order.job.in_(part) & (Order.status != "cancelled")).group_by(Order.job).tuples()))
-    for job_id in sorted(job_ids):
-        if int(taken.get(job_id, 0)) != int(held.get(job_id) or 0):
+    jobs = day.new_order_jobs()
+    taken = dict(Job.select(Job.id, Job.taken).where(Job.id.in_(jobs)).tuples())
+    held = dict(Order.select(Order.job, fn.SUM(Order.quantity))
+                .where(Order.job.in_(jobs) & (Order.status != "cancelled")).group_by(Order.job).tuples())
+    day.stats["jobs_checked"] = len(taken)
+    for job_id in sorted(taken):
+        if int(taken[job_id]) != int(held.get(job_id) or 0):
             yield Finding("job_taken_off", "job", job_id,
-                          f"工作 {job_id} 已接件数记为 {taken.get(job_id, 0)}，工单合计为 {int(held.get(job_id) or 0)}",
-                          {"taken": taken.get(job_id, 0), "orders_total": int(held.get(job_id) or 0)})
+                          f"工作 {job_id} 已接件数记为 {taken[job_id]}，工单合计为 {int(held.get(job_id) or 0)}",
+                          {"taken": taken[job_id], "orders_total": int(held.get(job_id) or 0)})
 
 
 # (model, columns that make a client request id unique, label)
@@ -98,26 +88,23 @@ def request_ids_unique(day):
 @check("materials_balance")
 def materials_balance(day):
     """Per order and material: issued − returned − used − allowed loss is not negative, nor beyond the allowance."""
-    order_ids = day.movement_order_ids | {row[2] for row in day.inspections}
-    orders = {}
-    for part in chunks(order_ids):
-        for row in (Order.select(Order.id, Order.job, Order.quantity, Order.accepted, Order.rejected, Order.status)
-                    .where(Order.id.in_(part)).tuples()):
-            orders[row[0]] = row[1:]
+    touched = day.material_orders()
+    orders = {row[0]: row[1:] for row in db.execute(
+        Order.select(Order.id, Order.job, Order.quantity, Order.accepted, Order.rejected, Order.status)
+        .where(Order.id.in_(touched))).fetchall()}
     materials = {}
-    for part in chunks({o[0] for o in orders.values()}):
-        for row in (JobMaterial.select(JobMaterial.id, JobMaterial.job, JobMaterial.name, JobMaterial.per_piece,
-                                       JobMaterial.loss_permille).where(JobMaterial.job.in_(part)).tuples()):
-            materials.setdefault(row[1], []).append(row)
+    for row in (JobMaterial.select(JobMaterial.id, JobMaterial.job, JobMaterial.name, JobMaterial.per_piece,
+                                   JobMaterial.loss_permille)
+                .where(JobMaterial.job.in_(Order.select(Order.job).where(Order.id.in_(touched)))).tuples()):
+        materials.setdefault(row[1], []).append(row)
     moved = {}
-    for part in chunks(orders):
-        for order_id, material_id, kind, total in (
-            MaterialMovement.select(MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind,
-                                    fn.SUM(MaterialMovement.quantity))
-            .where(MaterialMovement.order.in_(part))
-            .group_by(MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind).tuples()
-        ):
-            moved[(order_id, material_id, kind)] = int(total)
+    for order_id, material_id, kind, total in db.execute(
+        MaterialMovement.select(MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind,
+                                fn.SUM(MaterialMovement.quantity))
+        .where(MaterialMovement.order.in_(touched))
+        .group_by(MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind)
+    ).fetchall():
+        moved[(order_id, material_id, kind)] = int(total)
     day.stats["material_lines"] = 0
     for order_id in sorted(orders):
         job_id, quantity, accepted, rejected, status = orders[order_id]

@@ -8,6 +8,7 @@ from peewee import fn
 from models import Inspection
 from models import Payout
 from models import PayoutItem
+from models import db
 from services.recon_context import Finding
 from services.recon_context import check
 from services.recon_context import chunks
@@ -42,10 +43,9 @@ def payouts_match_postings(day):
                                           & (Payout.business_date != day.date)))
     day.stats["payouts"] = len(made)
     payouts = {p.out_bill_no: p for p in made + finished}
-    items = {}
-    for part in chunks([p.id for p in made]):
-        items.update(dict(PayoutItem.select(PayoutItem.payout, fn.SUM(PayoutItem.amount_fen))
-                          .where(PayoutItem.payout.in_(part)).group_by(PayoutItem.payout).tuples()))
+    made_ids = Payout.select(Payout.id).where(Payout.business_date == day.date)
+    items = dict(PayoutItem.select(PayoutItem.payout, fn.SUM(PayoutItem.amount_fen))
+                 .where(PayoutItem.payout.in_(made_ids)).group_by(PayoutItem.payout).tuples())
     txns = _payout_txns(day)
     for payout in made:
         settled = int(items.get(payout.id) or 0)
@@ -99,21 +99,25 @@ def _payout_txns(day):
 def nothing_settled_twice(day):
     """No accepted piece is settled by live payouts for more than it is worth."""
     made = Payout.select(Payout.id).where(Payout.business_date == day.date)
-    roots = {i for (i,) in PayoutItem.select(PayoutItem.inspection).where(PayoutItem.payout.in_(made)).tuples()}
+    roots_query = PayoutItem.select(PayoutItem.inspection).where(PayoutItem.payout.in_(made))
     value, settled, payers = {}, {}, {}
-    for part in chunks(roots):
-        for row_id, corrects_id, amount in (
-            Inspection.select(Inspection.id, Inspection.corrects, Inspection.amount_fen)
-            .where(Inspection.id.in_(part) | Inspection.corrects.in_(part)).tuples()
-        ):
-            key = corrects_id or row_id
-            value[key] = value.get(key, 0) + amount
-        for inspection_id, payout_id, amount in (
-            PayoutItem.select(PayoutItem.inspection, PayoutItem.payout, PayoutItem.amount_fen).join(Payout)
-            .where(PayoutItem.inspection.in_(part) & Payout.state.not_in(RELEASED)).tuples()
-        ):
-            settled[inspection_id] = settled.get(inspection_id, 0) + amount
-            payers.setdefault(inspection_id, []).append(payout_id)
+    for row_id, corrects_id, amount in db.execute(
+        Inspection.select(Inspection.id, Inspection.corrects, Inspection.amount_fen).where(Inspection.id.in_(roots_query))
+        | Inspection.select(Inspection.id, Inspection.corrects, Inspection.amount_fen)
+        .where(Inspection.corrects.in_(roots_query))
+    ).fetchall():
+        key = corrects_id or row_id
+        value[key] = value.get(key, 0) + amount
+    roots = set()
+    for inspection_id, payout_id, amount, state in db.execute(
+        PayoutItem.select(PayoutItem.inspection, PayoutItem.payout, PayoutItem.amount_fen, Payout.state).join(Payout)
+        .where(PayoutItem.inspection.in_(roots_query))
+    ).fetchall():
+        roots.add(inspection_id)
+        if state in RELEASED:
+            continue
+        settled[inspection_id] = settled.get(inspection_id, 0) + amount
+        payers.setdefault(inspection_id, []).append(payout_id)
     for inspection_id in sorted(roots):
         if settled.get(inspection_id, 0) > value.get(inspection_id, 0):
             yield Finding("settled_twice", "inspection", inspection_id,
