@@ -13,9 +13,10 @@ from services import statement_files
 from services import statements
 from services.errors import BadRequest
 from services.errors import Forbidden
+from tests.recon_helpers import DAY
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)
 
-MONTH = "2026-11"
+MONTH = DAY.strftime("%Y-%m")
 
 
 def labour_on_ledger(enterprise):
@@ -84,8 +85,8 @@ def test_statement_downloads(client, seeded, admin, staff_headers, make_station,
     csv_body = client.get(url + "&format=csv", headers=headers)
     assert csv_body.status_code == 200 and csv_body.data.startswith(b"\xef\xbb\xbf")
     assert client.get(url + "&format=pdf", headers=headers).status_code == 400
-    assert client.get(url.replace(MONTH, "11-2026"), headers=headers).status_code == 400
-    assert client.get("/api/v1/staff/statements/enterprise/999?month=2026-11", headers=headers).status_code == 404
+    assert client.get(url.replace(MONTH, "13-2026"), headers=headers).status_code == 400
+    assert client.get(f"/api/v1/staff/statements/enterprise/999?month={MONTH}", headers=headers).status_code == 404
     outsider = make_staff("station", make_station())
     denied = client.get(f"/api/v1/staff/statements/worker/{seeded.workers['bob'].id}?month={MONTH}",
                         headers=staff_headers(outsider))
