@@ -40,6 +40,8 @@ def job_specs(config):
     return [
         JobSpec("reconcile", "services.reconciliation:nightly", "cron", {"hour": 2, "minute": 0}, 6 * 3600,
                 "对账：前一营业日（及所有漏掉的日期）"),
+        JobSpec("recon_bill_retry", "services.reconciliation:retry_missing_bills", "cron",
+                {"hour": 10, "minute": 30}, 6 * 3600, "对账：上午账单出来后重对缺账单的日期"),
         JobSpec("deliver_notices", "services.notices:deliver_pending", "interval", {"minutes": 1}, 50,
                 "发送待发通知"),
         JobSpec("sweep_payouts", "services.payout_sweep:sweep_inflight", "interval",

@@ -215,3 +215,17 @@ def nightly(now, bill_source=None):
     """Scheduler job (02:00 market time): yesterday and every earlier day still missing; {date: findings}."""
     return {day.isoformat(): run.findings_count if ran else f"held ({run.status})"
             for day, run, ran in catch_up(now, bill_source)}
+
+
+def retry_missing_bills(now, bill_source=None, days=3):
+    """Scheduler job (late morning): WeChat Pay publishes the fund-flow bill in the morning, after the 02:00 run;
+    re-run the recent days whose bill was unavailable. Returns {date: findings}."""
+    since = business_date(now) - dt.timedelta(days=days)
+    waiting = (ReconRun.select(ReconRun.business_date).distinct().join(ReconFinding)
+               .where((ReconRun.business_date >= since) & (ReconRun.status == "finished")
+                      & (ReconFinding.kind == "bill_unavailable")).tuples())
+    done = {}
+    for (day,) in list(waiting):
+        run, ran = reconcile_day(day, now, bill_source=bill_source, force=True)
+        done[day.isoformat()] = run.findings_count if ran else f"held ({run.status})"
+    return done

@@ -114,10 +114,12 @@ def test_bill_row_missing_different_or_unknown(seeded):
     assert ("bill_row_unmatched", "bill_row", alice.out_bill_no) in findings
 
 
-def test_bill_unavailable_is_a_finding(seeded):
+def test_bill_unavailable_is_a_finding_and_retried_when_published(seeded):
     store.add_fault("pay/fundflowbill", status=500)
     _, _, findings = run_day()
     assert findings == [("bill_unavailable", "bill", DAY.isoformat())]
+    assert reconciliation.retry_missing_bills(market_time(DAY + dt.timedelta(days=1), 10, 30)) == {DAY.isoformat(): 0}
+    assert reconciliation.retry_missing_bills(market_time(DAY + dt.timedelta(days=1), 10, 31)) == {}
 
 
 def test_material_overrun_and_overuse(seeded):
