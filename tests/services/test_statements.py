@@ -1,6 +1,7 @@
 """Monthly statements of a seeded day: the .xlsx opens with openpyxl and its totals equal the ledger's."""
 
 import io
+import logging
 from decimal import Decimal
 
 import openpyxl
@@ -14,6 +15,7 @@ from services import statements
 from services.errors import BadRequest
 from services.errors import Forbidden
 from tests.recon_helpers import DAY
+from tests.recon_helpers import seed_day
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)
 
 MONTH = DAY.strftime("%Y-%m")
@@ -109,3 +111,36 @@ def test_statement_cli_writes_xlsx_and_csv(runner, seeded, tmp_path):
     assert result.exit_code == 0, result.output
     assert "付款" in csv_out.read_text(encoding="utf-8-sig")
     assert runner.invoke(args=["statement", "--month", MONTH, "--out", str(out)]).exit_code != 0
+
+
+class _QueryCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+def _queries(fn):
+    counter = _QueryCounter()
+    logger = logging.getLogger("peewee")
+    level = logger.level
+    logger.addHandler(counter)
+    logger.setLevel(logging.DEBUG)
+    try:
+        fn()
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(level)
+    return counter.count
+
+
+def test_statements_cost_one_query_per_table_not_per_row(seeded, admin, make_job, make_staff):
+    def both():
+        statements.enterprise_statement(admin, seeded.enterprise.id, MONTH)
+        statements.worker_statement(admin, seeded.workers["bob"].id, MONTH)
+
+    small = _queries(both)
+    seed_day(DAY, make_job, make_staff, seeded.station, seeded.enterprise, admin)
+    assert _queries(both) == small
