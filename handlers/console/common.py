@@ -2,6 +2,7 @@
 
 import datetime as dt
 import functools
+import random
 from decimal import Decimal
 from decimal import InvalidOperation
 
@@ -21,6 +22,7 @@ from services.errors import Forbidden
 from services.validate import request_id as valid_request_id
 
 SUBMIT_TTL_HOURS = 24
+PURGE_EVERY = 200
 
 
 def signed_in(*roles):
@@ -91,6 +93,8 @@ def once(act, done_url, message=None):
         KeyValue.delete().where(KeyValue.key == key).execute()
         raise
     KeyValue.update(value=target).where(KeyValue.key == key).execute()
+    if random.randrange(PURGE_EVERY) == 0:  # forget expired form ids now and then (also when tokens live in Redis)
+        KeyValue.delete().where(KeyValue.key.startswith("console_req:") & (KeyValue.expires_at <= now())).execute()
     if message:
         flash(message, "ok")
     return redirect(target, 303)

@@ -7,9 +7,12 @@ artifacts/screenshots/. `make test` installs chromium and fonts-wqy-microhei whe
 
 import os
 import pathlib
+import re
 import threading
 
 import pytest
+from playwright.sync_api import expect
+from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -38,7 +41,6 @@ def server(app):
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -94,7 +96,7 @@ def test_station_staff_run_the_loop_in_chromium(
     page.fill("input[name=material_loss_0]", "1")
     _shot(page, "03-job-form")
     page.click("#publish-job button[type=submit]")
-    page.wait_for_url("**/console/jobs/*")
+    page.wait_for_url(re.compile(r".*/console/jobs/\d+$"))
     assert "鞋灯卡扣组装" in page.inner_text("h1")
     job_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     _shot(page, "04-job")
@@ -116,8 +118,8 @@ def test_station_staff_run_the_loop_in_chromium(
     page.wait_for_url(f"**/console/workers/{worker.id}")
     page.fill("main form input[name=quantity]", "40")
     page.click("main form button[value=issue]")
-    page.wait_for_load_state()
-    assert page.locator("main table td.num").first.inner_text().strip() == "40"
+    expect(page.locator(".flash.ok")).to_have_text("已发料 40")
+    expect(page.locator("main table td.num").first).to_have_text("40")
     _shot(page, "06-worker-materials")
 
     reported = client.post(
