@@ -133,7 +133,7 @@ def seed_day(db, pg, day, day_index, first_id, count, first_job, jobs):
         ]
     with db.atomic():
         for sql in statements:
-            db.execute_sql(sql)
+            db.execute_sql(sql.replace("%", "%%") if pg else sql)  # psycopg2 reads % as a placeholder
 
 
 def bill_source(day):
