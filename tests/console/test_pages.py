@@ -3,6 +3,7 @@
 import datetime as dt
 
 from models import AuditLog
+from models import Inspection
 from models import Payout
 from models import ReconFinding
 from models import ReconRun
@@ -139,3 +140,19 @@ def test_publish_with_bad_price_keeps_what_was_typed(client, loop, console_login
     assert 'value="提手缝合"' in page and 'value="提手"' in page
     data["unit_price"] = "0.12"
     assert form_post("/console/jobs", data).status_code == 303
+
+
+def test_correction_preview_shows_the_change_then_posts_a_correcting_entry(client, loop, console_login, form_post):
+    console_login(loop["staff"])
+    _inspect(form_post, loop["order_id"], accepted=10)
+    original = Inspection.get(Inspection.order == loop["order_id"])
+    data = {"accepted": "8", "rejected": "2", "rework": "0", "note": "复检发现两件划痕"}
+    preview = form_post(f"/console/inspections/{original.id}/correct", data)
+    assert preview.status_code == 200 and 'data-fig="amount">-¥0.24<' in preview.get_data(as_text=True)
+    assert Inspection.select().count() == 1
+    done = form_post(f"/console/inspections/{original.id}/correct", dict(data, step="confirm"), follow=True)
+    assert "已更正" in done.get_data(as_text=True)
+    fix = Inspection.get(Inspection.corrects == original.id)
+    assert (fix.accepted, fix.rejected, fix.amount_fen) == (-2, 2, -24)
+    assert Inspection.get_by_id(original.id).accepted == 10  # the original row is never edited
+    assert ledger.owed_fen(loop["worker"].id) == 96
