@@ -1,13 +1,18 @@
 """No list page of the console issues one query per row: the query count for 3 rows equals that for 30 rows."""
 
+import datetime as dt
+
 from playhouse.test_utils import count_queries
 
+from models import ReconFinding
+from models import ReconRun
 from models import Worker
 from models import utcnow
 from services import catalog
 from services import inspections
 from services import materials
 from services import orders
+from services import payout_cash
 from services import pieces
 
 _serial = iter(range(1, 10_000))
@@ -38,6 +43,8 @@ def _grow(admin, station, enterprise, heavy, up_to, state):
             pieces.report_pieces(who, order.id, 4, f"report-{n}", now)
             materials.move_materials(admin, order.id, job.materials[0].id, "issue", 10, f"mat-{n}-{who.id}", now)
             inspections.inspect(admin, order.id, 2, 0, 0, f"insp-{n}-{who.id}", now)
+        payout_cash.record_cash_payout(admin, worker.id, 10, f"cash-{n}", now, station.id)
+        ReconFinding.create(run=state["run"], kind="counter_mismatch", message=f"计数不一致 {n}", object_id=str(n))
         state["first_order"] = state.get("first_order") or order.id
         inspections.inspect(admin, state["first_order"], 0, 0, 1, f"more-{n}", now) if state["rows"] < 2 else None
         state["rows"] += 1
@@ -56,6 +63,10 @@ PAGES = [
     "/console/statistics",
     "/console/audit",
     "/console/order",
+    "/console/payouts?tab=owed",
+    "/console/payouts?tab=done",
+    "/console/statements",
+    "/console/recon",
 ]
 
 
@@ -78,7 +89,7 @@ def _counts(client, station, heavy, state):
 def test_list_pages_do_not_grow_with_rows(client, admin, make_station, make_enterprise, console_login):
     station, enterprise = make_station("县零工市场", kind="market"), make_enterprise("成安鞋灯电子厂")
     heavy = Worker.create(mp_openid="openid-heavy", name="老李", phone="13800000000", home_station=station)
-    state = {"rows": 0}
+    state = {"rows": 0, "run": ReconRun.create(business_date=dt.date(2026, 11, 27), status="finished")}
     console_login(admin, password="admin-password")
     _grow(admin, station, enterprise, heavy, 3, state)
     small = _counts(client, station, heavy, state)
