@@ -136,11 +136,20 @@ def main(argv=None):
     parser.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", "1")))
     parser.add_argument("--results", default=os.environ.get("BENCH_RESULTS"))
     parser.add_argument("--scale", action="store_true", help="worker pages on a fresh db vs the county-year dataset")
+    parser.add_argument(
+        "--pool",
+        action="store_true",
+        help="serve the service through peewee's pooled databases (sqlite+pool://, postgresql+pool://)",
+    )
+    parser.add_argument("--append", action="store_true", help="append this table to the results file")
+    parser.add_argument("--title", default="", help="a heading for this table")
     parser.add_argument("--snapshot", metavar="REV", help="measure commit REV (e.g. HEAD), not the work tree")
     args = parser.parse_args(argv)
     if args.results is None:
         args.results = "bench/RESULTS-scale.md" if args.scale else "bench/RESULTS.md"
     revision = snapshot(args.snapshot) if args.snapshot else "work tree"
+    if args.pool:
+        sc_mod.use_pooled_connections()
     pool = sc_mod.scale_scenarios() if args.scale else sc_mod.all_scenarios()
     selected = [s for s in pool if not args.only or any(o in s.name for o in args.only)]
     # References a selected scenario is compared with always run too, so each round has its pair.
@@ -168,12 +177,16 @@ def main(argv=None):
     command = ("make bench-scale" if args.scale else "make bench") + (
         f" (python -m bench.bench {' '.join(argv or sys.argv[1:])})" if (argv or sys.argv[1:]) else ""
     )
-    header = report.header(args, command, time.monotonic() - started, revision)
+    header = report.header(args, command, time.monotonic() - started, revision, runs)
+    if args.title:
+        header = header.replace("# lingong benchmark results", f"## {args.title}", 1)
+    if args.pool:
+        header += "\n- The service ran with DATABASE_URL=sqlite+pool:///… / postgresql+pool://… (configuration only)."
     text = report.markdown(table, header)
     print(text)
     if args.results:
-        with open(args.results, "w") as f:
-            f.write(text + report.NOTES)
+        with open(args.results, "a" if args.append else "w") as f:
+            f.write(("\n" + text) if args.append else (text + report.NOTES))
     bad = [row["name"] for row in table if row.get("problems") or row.get("s5xx")]
     return 1 if bad else 0
 

@@ -216,7 +216,7 @@ def sqlite_busy(db, url, fixture, short_hold=2.0, long_hold=17.0):
         return
     from models import PieceReport
 
-    path = url[len("sqlite:///") :]
+    path = scenarios.sqlite_path(url)
     run = uuid.uuid4().hex[:8]
     pairs = list(zip(fixture["order_ids"], fixture["tokens"], strict=True))
     server = _start(url, fixture)

@@ -17,8 +17,10 @@ OA_TOKEN = "bench-oa-token"
 
 def reset_database(url):
     """Drop everything in the bench database (never the shared `test` database)."""
-    if url.startswith("sqlite:///"):
-        path = url[len("sqlite:///") :]
+    from bench.scenarios import sqlite_path
+
+    path = sqlite_path(url)
+    if path:
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(path + suffix):
                 os.remove(path + suffix)

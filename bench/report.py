@@ -96,7 +96,7 @@ def markdown(table, header):
     return "\n".join(lines) + "\n"
 
 
-def header(args, command, elapsed, revision="work tree"):
+def header(args, command, elapsed, revision="work tree", runs=None):
     import datetime as dt
     import platform
     from importlib import metadata
@@ -112,6 +112,8 @@ def header(args, command, elapsed, revision="work tree"):
     versions = ", ".join(
         f"{name} {metadata.version(name)}" for name in ("gunicorn", "Flask", "peewee", "WeRoBot", "psycopg2-binary")
     )
+    loads = sorted(r.get("loadavg", 0) for per in (runs or {}).values() for r in per.values())
+    load = f"1-min load average at the end of runs: median {_median(loads):.1f}, max {loads[-1]:.1f}" if loads else ""
     return "\n".join(
         [
             "# lingong benchmark results",
@@ -125,6 +127,8 @@ def header(args, command, elapsed, revision="work tree"):
             "- req/s is the median over rounds; a ratio is the median over rounds of this run / the same round's "
             "reference run. p50/p99 are medians over rounds (worst round in brackets). Peak RSS is the largest "
             "VmRSS/VmHWM of any gunicorn worker in any round.",
+            f"- {load} (2 cores; the load generator itself accounts for about 1 — more means other work shared the "
+            "machine, which alternating rounds spread evenly over all scenarios).",
         ]
     )
 

@@ -141,6 +141,7 @@ def measure(app_spec, env, reqs, warm_reqs, duration, warmup, run_tag, log_path)
         sampler.start()
         result = wrk(reqs, duration, run_tag)
         result["peak_rss_mb"] = sampler.finish()
+        result["loadavg"] = os.getloadavg()[0]  # other work on the machine shows here
         result["warm_s2xx"] = warm["s2xx"]
         result["warm_s5xx"] = warm["s5xx"]
         return result

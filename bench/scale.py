@@ -32,8 +32,10 @@ class Writer:
 
     def __init__(self, url):
         self.url = url
-        if url.startswith("sqlite:///"):
-            self.conn = sqlite3.connect(url[len("sqlite:///") :], isolation_level=None)
+        from bench.scenarios import sqlite_path
+
+        if sqlite_path(url):
+            self.conn = sqlite3.connect(sqlite_path(url), isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=wal")
             self.conn.execute("PRAGMA synchronous=off")
             self.conn.execute("BEGIN")

@@ -28,6 +28,22 @@ WORKER_PAGES = {
 ORDER_BODY = '{"quantity": 1, "request_id": "{rid}"}'
 
 
+def use_pooled_connections():
+    """Point the service at peewee's pooled databases: one connection kept per worker instead of one per request."""
+    for urls in DATABASES.values():
+        for key in ("service", "year"):
+            scheme, rest = urls[key].split("://", 1)
+            urls[key] = f"{scheme.split('+')[0]}+pool://{rest}"
+
+
+def sqlite_path(url):
+    """The file of a sqlite:/// or sqlite+pool:/// URL, or None for another database."""
+    for prefix in ("sqlite:///", "sqlite+pool:///"):
+        if url.startswith(prefix):
+            return url[len(prefix) :]
+    return None
+
+
 @dataclass
 class Scenario:
     name: str

@@ -34,8 +34,9 @@ def oa_openid(index):
     return f"oa-bench-{index:05d}"
 
 
-def sign(token, timestamp, nonce):
-    return hashlib.sha1("".join(sorted([token, str(timestamp), nonce])).encode()).hexdigest()
+def sign(token, *parts):
+    """WeChat's callback signature: SHA-1 of the sorted, concatenated token/timestamp/nonce (and Encrypt)."""
+    return hashlib.sha1("".join(sorted([token, *map(str, parts)])).encode()).hexdigest()
 
 
 def signed_query(timestamp, nonce, openid, token=OA_TOKEN):
