@@ -41,10 +41,10 @@ def server_env(url):
     return {"DATABASE_URL": url, "WECHAT_OA_TOKEN": OA_TOKEN, "WECHAT_SANDBOX": "1", "SECRET_KEY": "bench-only-secret"}
 
 
-def cli(url, *args):
+def cli(url, *args, extra_env=None):
     from bench.runner import APP_ROOT
 
-    env = {**os.environ, **server_env(url), "PYTHONPATH": APP_ROOT}
+    env = {**os.environ, **server_env(url), **(extra_env or {}), "PYTHONPATH": APP_ROOT}
     subprocess.run([os.path.join(ROOT, ".venv", "bin", "flask"), "--app", "app", *args], cwd=APP_ROOT, env=env,
                    check=True, capture_output=True)  # fmt: skip
 
@@ -204,4 +204,5 @@ def prepare(db, url, workers=N_WORKERS, year=False):
         "env": server_env(url),
         "dashboard_path": dashboard_path,
         "staff_headers": console_headers,
+        "staff_auth": staff["Authorization"],
     }
