@@ -226,6 +226,10 @@ def encrypt_reply(endpoint, plaintext, nonce, now=None, random16=None, fmt="xml"
     )
 
 
+# Marks a push whose first delivery is still being handled (PostgreSQL text cannot hold NUL bytes).
+PENDING = "lingong:dedupe:pending"
+
+
 def handle_post(endpoint, args, body, store, dispatch, now=None):
     """Open a push, act on it once across processes, answer within WeChat's rules.
 
@@ -235,9 +239,9 @@ def handle_post(endpoint, args, body, store, dispatch, now=None):
     now = int(time.time()) if now is None else now
     inbound = open_post(endpoint, args, body, store, now)
     key = dedupe_key(endpoint, inbound)
-    if not store.add(key, "\x00pending", 3 * 24 * 3600):
+    if not store.add(key, PENDING, 3 * 24 * 3600):
         first = store.get(key)
-        text = None if first in (None, "\x00pending") else first
+        text = None if first in (None, PENDING) else first
         log.info("wechat %s: duplicate push %s answered from cache", endpoint.name, key)
         return render_reply(endpoint, inbound, text, now)
     try:
