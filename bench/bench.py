@@ -147,6 +147,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.results is None:
         args.results = "bench/RESULTS-scale.md" if args.scale else "bench/RESULTS.md"
+    lock = runner.exclusive(sc_mod.OUT)  # noqa: F841 (held until exit)
     revision = snapshot(args.snapshot) if args.snapshot else "work tree"
     if args.pool:
         sc_mod.use_pooled_connections()

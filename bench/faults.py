@@ -406,6 +406,7 @@ def main(argv=None):
     parser.add_argument("--snapshot", metavar="REV")
     parser.add_argument("--results", default="bench/RESULTS-faults.md")
     args = parser.parse_args(argv)
+    lock = runner.exclusive(scenarios.OUT)  # noqa: F841 (held until exit)
     if args.snapshot:
         from bench.bench import snapshot
 

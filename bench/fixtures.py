@@ -29,7 +29,7 @@ def reset_database(url):
         raise SystemExit(f"refusing to reset a shared database: {url}")
     import psycopg2
 
-    conn = psycopg2.connect(url)
+    conn = psycopg2.connect(url.replace("+pool://", "://"))
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")

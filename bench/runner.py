@@ -88,6 +88,11 @@ class Server:
         self.proc = None
 
     def start(self, timeout=30):
+        import socket
+
+        with socket.socket() as probe:
+            if probe.connect_ex((HOST, PORT)) == 0:
+                raise RuntimeError(f"{HOST}:{PORT} is already served by another process (BENCH_PORT to change)")
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [os.path.join(VENV_BIN, "gunicorn"), *GUNICORN_ARGS, self.app_spec],
@@ -99,11 +104,14 @@ class Server:
                 raise RuntimeError(f"gunicorn exited at start-up, see {self.log_path}")
             try:
                 urllib.request.urlopen(f"http://{HOST}:{PORT}/", timeout=2)
-                return self
             except urllib.error.HTTPError:
-                return self
+                pass
             except OSError:
                 time.sleep(0.1)
+                continue
+            if self.proc.poll() is None and worker_pids(self.proc.pid):
+                return self
+            time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not answer in {timeout}s, see {self.log_path}")
 
     def stop(self):
@@ -114,6 +122,27 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def exclusive(out_dir):
+    """Hold bench/out/.lock for the life of this process: two bench runs on 2 cores would measure each other,
+    and they share the port and the bench databases. A second run waits for the first."""
+    import fcntl
+
+    os.makedirs(out_dir, exist_ok=True)
+    handle = open(os.path.join(out_dir, ".lock"), "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("another bench run holds bench/out/.lock; waiting for it to finish", flush=True)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    # SIGTERM ends the run through the normal clean-up (servers are stopped in `finally`).
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    return handle
+
+
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def wrk(reqs_path, duration, run_tag, timeout_s=10):

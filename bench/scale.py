@@ -43,7 +43,7 @@ class Writer:
         else:
             import psycopg2
 
-            self.conn = psycopg2.connect(url)
+            self.conn = psycopg2.connect(url.replace("+pool://", "://"))
             self.pg = True
 
     def max_id(self, model):
