@@ -141,6 +141,11 @@ def main(argv=None):
         action="store_true",
         help="serve the service through peewee's pooled databases (sqlite+pool://, postgresql+pool://)",
     )
+    parser.add_argument(
+        "--compare-pool",
+        action="store_true",
+        help="run every target twice, as configured and through pooled databases, alternating",
+    )
     parser.add_argument("--append", action="store_true", help="append this table to the results file")
     parser.add_argument("--title", default="", help="a heading for this table")
     parser.add_argument("--snapshot", metavar="REV", help="measure commit REV (e.g. HEAD), not the work tree")
@@ -152,6 +157,8 @@ def main(argv=None):
     if args.pool:
         sc_mod.use_pooled_connections()
     pool = sc_mod.scale_scenarios() if args.scale else sc_mod.all_scenarios()
+    if args.compare_pool:
+        pool = sc_mod.pooled_twins(pool)
     selected = [s for s in pool if not args.only or any(o in s.name for o in args.only)]
     # References a selected scenario is compared with always run too, so each round has its pair.
     names = {s.name for s in selected} | {ref for s in selected for ref in s.compare}

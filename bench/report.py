@@ -41,7 +41,7 @@ def rows(scenarios, runs, missing):
         rps = [r["rps"] for r in results]
         db = sc.db or ""
         ratios = [(ref, ratio(runs, sc.name, ref)) for ref in sc.compare]
-        prefix = sc.name.split("/")[0]
+        prefix = sc.name.split("/")[0].replace("+pool", "")
         verdicts = []
         for ref, minimum in TARGETS.get(prefix, []):
             ref = ref.format(db=db)

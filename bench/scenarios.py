@@ -119,6 +119,22 @@ def all_scenarios():
     return _refs() + _targets()
 
 
+def pooled_twins(scenarios):
+    """For each target, a twin served through peewee's pooled databases ("<name>+pool"), compared with it."""
+    out = []
+    for sc in scenarios:
+        out.append(sc)
+        if sc.kind != "target":
+            continue
+        url = sc.env["DATABASE_URL"]
+        scheme, rest = url.split("://", 1)
+        env = {**sc.env, "DATABASE_URL": f"{scheme}+pool://{rest}"}
+        name, db = sc.name.rsplit("/", 1)
+        out.append(Scenario(f"{name}+pool/{db}", sc.app, env, sc.kind, sc.db, sc.oa, sc.writes,
+                            (*sc.compare, sc.name), sc.needs, sc.year))  # fmt: skip
+    return out
+
+
 def scale_scenarios():
     """Worker pages and writes on a fresh database and on the county-year dataset, alternating."""
     out = [Scenario("bare-wsgi", "bench.refapps:make_bare()")]
