@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 
-from bench import faults
+from bench import common_faults
 from bench import fixtures
 from bench import runner
 from bench import scenarios
@@ -60,7 +60,7 @@ def measure(db, rate, seconds, pool=False):
             delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            status, _ = faults._request(method, path, body, headers)
+            status, _ = common_faults.request(method, path, body, headers)
             with lock:
                 results.append((kind, status, time.monotonic() - due))
 
