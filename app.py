@@ -10,12 +10,12 @@ from dotenv import load_dotenv
 from flask import Flask
 from flask import jsonify
 from flask import request
-from playhouse.db_url import connect
 from werkzeug.exceptions import HTTPException
 
 import cli
 import models
 import payout_cli
+from database import open_database
 from services import clock
 from services.errors import DomainError
 from wechat import cli as wechat_cli
@@ -130,8 +130,7 @@ def _from_environment():
 
 
 def _init_database(app):
-    database = connect(_pooled(app.config["DATABASE_URL"]), **_connect_options(app.config["DATABASE_URL"]))
-    models.db.initialize(database)
+    models.db.initialize(open_database(app.config["DATABASE_URL"]))
 
     @app.before_request
     def _open_db():
@@ -141,23 +140,6 @@ def _init_database(app):
     def _close_db(exc):
         if not models.db.is_closed():
             models.db.close()
-
-
-def _pooled(url):
-    """Reuse connections (a PostgreSQL connect costs ~5 ms): each process keeps a small pool, opened lazily."""
-    scheme, sep, rest = url.partition("://")
-    if "+pool" in scheme or not sep:
-        return url
-    base = {"postgres": "postgresql", "postgresql": "postgresql", "mysql": "mysql", "sqlite": "sqlite"}.get(scheme)
-    return f"{base}+pool://{rest}" if base else url
-
-
-def _connect_options(url):
-    options = {"max_connections": 32, "stale_timeout": 300}
-    if url.startswith("sqlite"):
-        options.update(pragmas={"journal_mode": "wal", "busy_timeout": 15000, "foreign_keys": 1,
-                                "synchronous": "normal"}, timeout=15, check_same_thread=False)
-    return options
 
 
 def _init_wechat(app):
