@@ -156,7 +156,7 @@ def write_requests(scenario, path, count, fixture):
         return signed.write_oa_requests(
             path, scenario.oa, count, token=(fixture or {}).get("oa_token", signed.OA_TOKEN)
         )
-    name = scenario.name.split("/")[0].split("@")[0]
+    name = scenario.name.split("/")[0].split("@")[0].replace("+pool", "")
     if name in ("bare-wsgi", "flask-hello"):
         return signed.write_api_requests(path, "GET", [("/", "")])
     if name.startswith("raw-insert"):
