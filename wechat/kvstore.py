@@ -7,10 +7,7 @@ atomic primitive (set-if-absent with a time to live); an expired key counts as a
 import datetime as dt
 import random
 
-from peewee import IntegrityError
-
 from models import KeyValue
-from models import db
 from models import utcnow
 
 PURGE_EVERY = 200  # on average one purge of expired rows per this many successful adds
@@ -23,10 +20,9 @@ class DbStore:
         """Set `key` only if it is absent or expired; True when this call set it."""
         now = utcnow()
         expires = now + dt.timedelta(seconds=ttl)
-        try:
-            with db.atomic():
-                KeyValue.insert(key=key, value=value, expires_at=expires).execute()
-        except IntegrityError:
+        # One statement on the hot path (a callback adds a nonce and a de-duplication key every time).
+        inserted = KeyValue.insert(key=key, value=value, expires_at=expires).on_conflict_ignore().as_rowcount().execute()
+        if not inserted:
             taken = (
                 KeyValue.update(value=value, expires_at=expires)
                 .where((KeyValue.key == key) & KeyValue.expires_at.is_null(False) & (KeyValue.expires_at <= now))
