@@ -116,16 +116,18 @@ def _configure(app, test_config):
     clock.configure(cfg["MARKET_TIMEZONE"])
 
 
-ENV_PREFIXES = ("LINGONG_", "WECHAT", "PAYOUT_", "RECON_", "CONSOLE_", "MARKET_", "SCHEDULER_")
-ENV_KEYS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+ENV_PREFIXES = ("LINGONG_", "WECHAT", "PAYOUT_", "RECON_", "CONSOLE_", "MARKET_", "SCHEDULER_", "REDIS_", "SANDBOX_")
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY")
+NUMERIC_SUFFIXES = ("_FEN", "_SECONDS", "_MINUTES", "_TIMEOUT", "_SKEW", "_SPLIT", "_LENGTH")
 
 
 def _from_environment():
-    """Settings from the environment (and .env): strings, except plain integers."""
+    """Settings from the environment (and .env): strings, except counts, amounts and durations."""
     found = {}
     for key, value in os.environ.items():
         if key in ENV_KEYS or key.startswith(ENV_PREFIXES):
-            found[key] = int(value) if value.isdigit() and len(value) < 10 else value
+            numeric = key.endswith(NUMERIC_SUFFIXES) and value.isdigit()
+            found[key] = int(value) if numeric else value  # secrets and ids stay strings, even all digits
     return found
 
 
