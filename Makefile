@@ -21,6 +21,8 @@ venv: $(VENV)/.installed
 run: venv
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app seed-demo
+	@# The one scheduler process runs beside the web workers (never inside them) and stops with them.
+	$(BIN)/python scheduler.py & SCHED=$$!; trap 'kill $$SCHED 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'app:create_app()'
 
 # The console's browser test drives Debian's chromium (Playwright never downloads a browser of its own here);

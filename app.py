@@ -44,7 +44,6 @@ DEFAULTS = {
     "WECHAT_CALLBACK_MAX_SKEW": 300,
     "WECHAT_TIMEOUT": 5,
     "MAX_CONTENT_LENGTH": 64 * 1024,
-    "JSON_AS_ASCII": False,
 }
 
 # Sandbox credentials: used only when the sandbox is on, never valid against the real WeChat.
@@ -75,6 +74,7 @@ BLUEPRINTS = [
 def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True)
     _configure(app, test_config)
+    app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
     _init_database(app)
     _init_wechat(app)
     _register_errors(app)
