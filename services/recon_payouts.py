@@ -12,9 +12,11 @@ from models import db
 from services.recon_context import Finding
 from services.recon_context import check
 from services.recon_context import chunks
+from wechat.pay import PENDING_STATES
 
 FINAL = ("SUCCESS", "FAIL", "CANCELLED")
 RELEASED = ("FAIL", "CANCELLED")
+IN_FLIGHT = ("CREATED", *sorted(PENDING_STATES))  # listed, so the state index is used
 STUCK_GRACE = dt.timedelta(minutes=30)
 # ledger txn key suffix (payout:<out_bill_no>:<suffix>) -> txn kind, as services/payouts.py posts them
 OUTCOME_TXNS = {"send": "payout_send", "paid": "payout_paid", "reverse": "payout_reversed", "cash": "payout_cash"}
@@ -131,7 +133,7 @@ def nothing_settled_twice(day):
 def no_payout_stuck(day):
     """No WeChat payout is still in flight past its confirmation deadline (as of the day's end or now)."""
     cutoff = min(day.now, day.end) - STUCK_GRACE
-    stuck = Payout.select().where(Payout.state.not_in(list(FINAL)) & (Payout.business_date <= day.date)
+    stuck = Payout.select().where(Payout.state.in_(IN_FLIGHT) & (Payout.business_date <= day.date)
                                   & (Payout.deadline < cutoff))
     for payout in stuck.order_by(Payout.id):
         yield Finding("payout_stuck", "payout", payout.id,
