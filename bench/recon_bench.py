@@ -198,8 +198,16 @@ def run(db_kind, history_days, per_day, keep):
             tick = time.monotonic()
             seed_base(db, models)
             for index in range(history_days):
-                seed_day(db, pg, first_day + dt.timedelta(days=index), index, index * per_day + 1, per_day,
-                         index * HISTORY_JOBS + 1, HISTORY_JOBS)
+                seed_day(
+                    db,
+                    pg,
+                    first_day + dt.timedelta(days=index),
+                    index,
+                    index * per_day + 1,
+                    per_day,
+                    index * HISTORY_JOBS + 1,
+                    HISTORY_JOBS,
+                )
             db.execute_sql("ANALYZE")
             seeded = time.monotonic() - tick
             rows = db.execute_sql('SELECT COUNT(*) FROM "posting"').fetchone()[0]
@@ -208,8 +216,16 @@ def run(db_kind, history_days, per_day, keep):
             before, _ = reconciliation.reconcile_day(peak - dt.timedelta(days=1), night, bill_source=bill_source)
             first_run = time.monotonic() - tick
             tick = time.monotonic()
-            seed_day(db, pg, peak, history_days, history_days * per_day + 1, PEAK_REPORTS,
-                     history_days * HISTORY_JOBS + 1, JOBS)
+            seed_day(
+                db,
+                pg,
+                peak,
+                history_days,
+                history_days * per_day + 1,
+                PEAK_REPORTS,
+                history_days * HISTORY_JOBS + 1,
+                JOBS,
+            )
             peak_seed = time.monotonic() - tick
             tick = time.monotonic()
             run_, _ = reconciliation.reconcile_day(peak, night, bill_source=bill_source)
@@ -230,13 +246,37 @@ def run(db_kind, history_days, per_day, keep):
         os.remove(url[len("sqlite:///") :])
 
 
+def rerun(url):
+    """Time reconciling the peak day again on a database this script seeded (e.g. after changing a check)."""
+    os.environ.update(DATABASE_URL=url, LINGONG_ENV="bench", WECHAT_SANDBOX="1")
+    import json
+
+    import models
+    from app import create_app
+    from services import reconciliation
+
+    app = create_app({"DATABASE_URL": url})
+    peak = dt.date(2026, 11, 20)
+    with app.app_context(), models.db.connection_context():
+        postings = models.db.execute_sql('SELECT COUNT(*) FROM "posting"').fetchone()[0]
+        tick = time.monotonic()
+        run_, _ = reconciliation.reconcile_day(peak, dt.datetime.combine(peak, dt.time(20)), bill_source=bill_source)
+        elapsed = time.monotonic() - tick
+        seconds = json.loads(run_.summary)["seconds"]
+    print(f"rerun on {url.split(':')[0]} ({postings:,} postings): peak day {elapsed:.2f} s "
+          f"[{run_.findings_count} findings]\n   per check (s): " + ", ".join(f"{k}={v}" for k, v in seconds.items()))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "pg"], default="sqlite")
     parser.add_argument("--history-days", type=int, default=365)
     parser.add_argument("--per-day", type=int, default=1000, help="orders (and inspections) per history day")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--rerun", metavar="DATABASE_URL", help="only time the peak day again on a seeded database")
     args = parser.parse_args()
+    if args.rerun:
+        return rerun(args.rerun)
     run(args.db, args.history_days, args.per_day, args.keep)
 
 
