@@ -1,12 +1,12 @@
 """Taking orders (接单): a guarded counter update so racing workers never oversell a job."""
 
 from peewee import IntegrityError
+from peewee import MySQLDatabase
 from peewee import fn
 
 from models import Job
 from models import Order
-from models import Worker
-from models import is_sqlite
+from models import db
 from models import transaction
 from services import validate
 from services.errors import Conflict
@@ -40,6 +40,37 @@ def _previous(worker, request_id, job_id, quantity):
 
 
 def _take(worker, job_id, quantity, request_id, now):
+    # One guarded UPDATE checks status, window and pieces left, and takes them; the reason is looked up only
+    # when it refuses. The rate comes back with the update, so it is the rate at the moment of taking.
+    open_now = (
+        (Job.id == job_id)
+        & (Job.status == "open")
+        & (Job.taken + quantity <= Job.total_pieces)
+        & (Job.opens_at.is_null() | (Job.opens_at <= now))
+        & (Job.closes_at.is_null() | (Job.closes_at > now))
+    )
+    update = Job.update(taken=Job.taken + quantity, updated_at=now).where(open_now)
+    if _update_returning():
+        row = next(iter(update.returning(Job.unit_price_fen, Job.per_worker_cap).tuples().execute()), None)
+    else:
+        row = Job.select(Job.unit_price_fen, Job.per_worker_cap).where(Job.id == job_id).tuples().first() \
+            if update.execute() else None
+    if row is None:
+        _explain_refusal(job_id, now)
+    rate, cap = row
+    if cap:
+        _check_cap(worker, job_id, cap, quantity)
+    return Order.create(
+        job=job_id, worker=worker.id, quantity=quantity, rate_fen=rate, request_id=request_id,
+        created_at=now, updated_at=now,
+    )
+
+
+def _update_returning():
+    return not isinstance(db.obj, MySQLDatabase)  # MariaDB/MySQL have no UPDATE … RETURNING
+
+
+def _explain_refusal(job_id, now):
     job = Job.get_or_none(Job.id == job_id)
     if job is None:
         raise NotFound("没有这个工作", code="job_not_found")
@@ -49,35 +80,22 @@ def _take(worker, job_id, quantity, request_id, now):
         raise Conflict("这个工作还没开始接单", code="job_not_open_yet")
     if job.closes_at is not None and now >= job.closes_at:
         raise Conflict("这个工作的接单时间已过", code="job_closed")
-    if job.per_worker_cap:
-        _check_cap(worker, job, quantity)
-    taken = (
-        Job.update(taken=Job.taken + quantity, updated_at=now)
-        .where((Job.id == job.id) & (Job.status == "open") & (Job.taken + quantity <= Job.total_pieces))
-        .execute()
-    )
-    if not taken:
-        remaining = Job.get_by_id(job.id).remaining
-        raise Conflict(f"剩余件数不足，只剩 {max(remaining, 0)} 件", code="not_enough_pieces", remaining=max(remaining, 0))
-    rate = Job.select(Job.unit_price_fen).where(Job.id == job.id).scalar()
-    return Order.create(
-        job=job.id, worker=worker.id, quantity=quantity, rate_fen=rate, request_id=request_id,
-        created_at=now, updated_at=now,
-    )
+    remaining = max(job.remaining, 0)
+    raise Conflict(f"剩余件数不足，只剩 {remaining} 件", code="not_enough_pieces", remaining=remaining)
 
 
-def _check_cap(worker, job, quantity):
-    if not is_sqlite():
-        # Serialise one worker's concurrent orders (SQLite already holds the write lock).
-        Worker.select(Worker.id).where(Worker.id == worker.id).for_update().execute()
-    held = (
+def _check_cap(worker, job_id, cap, quantity):
+    """The worker's orders on this job plus this one stay within the per-worker cap (else all rolls back).
+
+    The job row is already locked by this transaction's update, so one worker's racing orders queue here."""
+    held = int(
         Order.select(fn.COALESCE(fn.SUM(Order.quantity), 0))
-        .where((Order.job == job.id) & (Order.worker == worker.id) & (Order.status != "cancelled"))
+        .where((Order.job == job_id) & (Order.worker == worker.id) & (Order.status != "cancelled"))
         .scalar()
     )
-    if int(held) + quantity > job.per_worker_cap:
-        left = max(job.per_worker_cap - int(held), 0)
-        raise Conflict(f"每人最多接 {job.per_worker_cap} 件，您还能接 {left} 件", code="over_worker_cap", left=left)
+    if held + quantity > cap:
+        left = max(cap - held, 0)
+        raise Conflict(f"每人最多接 {cap} 件，您还能接 {left} 件", code="over_worker_cap", left=left)
 
 
 def get_own_order(worker, order_id):
