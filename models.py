@@ -15,6 +15,7 @@ from peewee import DateTimeField
 from peewee import ForeignKeyField
 from peewee import IntegerField
 from peewee import Model
+from peewee import MySQLDatabase
 from peewee import SqliteDatabase
 from peewee import TextField
 from peewee import fn
@@ -39,6 +40,13 @@ def transaction():
 
 def is_sqlite():
     return isinstance(db.obj, SqliteDatabase)
+
+
+def upsert(insert, key_field, preserve):
+    """INSERT … that overwrites `preserve` on a key conflict, on SQLite, PostgreSQL and MySQL alike."""
+    if isinstance(db.obj, MySQLDatabase):  # ON DUPLICATE KEY UPDATE names no conflict target
+        return insert.on_conflict(preserve=preserve)
+    return insert.on_conflict(conflict_target=[key_field], preserve=preserve)
 
 
 class BaseModel(Model):

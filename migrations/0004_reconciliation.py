@@ -3,13 +3,15 @@
 import models
 
 INDEXES = [
-    ('order_created_at', '"order"', "created_at"),
-    ('payout_finished_at', '"payout"', "finished_at"),
-    ('ledger_txn_created_at', '"ledger_txn"', "created_at"),
+    ("order", "created_at"),
+    ("payout", "finished_at"),
+    ("ledger_txn", "created_at"),
 ]
 
 
 def up(migrator, db):
     db.create_tables([models.ReconRun, models.ReconFinding, models.DailyBalance, models.StaffNotice], safe=True)
-    for name, table, column in INDEXES:
-        db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON {table} ({column})')
+    for table, column in INDEXES:
+        # Portable quoting (SQLite, PostgreSQL, MySQL); skipped where an index on the column already exists.
+        if not any(index.columns == [column] for index in db.get_indexes(table)):
+            migrator.migrate(migrator.add_index(table, (column,), False))

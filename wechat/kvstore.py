@@ -8,6 +8,7 @@ import datetime as dt
 import random
 
 from models import KeyValue
+from models import upsert
 from models import utcnow
 
 PURGE_EVERY = 200  # on average one purge of expired rows per this many successful adds
@@ -41,11 +42,8 @@ class DbStore:
 
     def set(self, key, value, ttl=None):
         expires = utcnow() + dt.timedelta(seconds=ttl) if ttl else None
-        (
-            KeyValue.insert(key=key, value=value, expires_at=expires)
-            .on_conflict(conflict_target=[KeyValue.key], preserve=[KeyValue.value, KeyValue.expires_at])
-            .execute()
-        )
+        insert = KeyValue.insert(key=key, value=value, expires_at=expires)
+        upsert(insert, KeyValue.key, [KeyValue.value, KeyValue.expires_at]).execute()
 
     def replace(self, key, value):
         """Overwrite the value of a live key, keeping its expiry; False when the key is gone."""

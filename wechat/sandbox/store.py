@@ -11,6 +11,7 @@ from peewee import IntegerField
 from peewee import TextField
 
 from models import BaseModel
+from models import upsert
 from models import utcnow
 
 
@@ -105,11 +106,8 @@ def get_state(key, default=None):
 
 
 def set_state(key, value):
-    (
-        SandboxState.insert(key=key, value=json.dumps(value), updated_at=utcnow())
-        .on_conflict(conflict_target=[SandboxState.key], preserve=[SandboxState.value, SandboxState.updated_at])
-        .execute()
-    )
+    insert = SandboxState.insert(key=key, value=json.dumps(value), updated_at=utcnow())
+    upsert(insert, SandboxState.key, [SandboxState.value, SandboxState.updated_at]).execute()
 
 
 def record(kind, target="", payload=None):
