@@ -133,8 +133,7 @@ def nothing_settled_twice(day):
 def no_payout_stuck(day):
     """No WeChat payout is still in flight past its confirmation deadline (as of the day's end or now)."""
     cutoff = min(day.now, day.end) - STUCK_GRACE
-    stuck = Payout.select().where(Payout.state.in_(IN_FLIGHT) & (Payout.business_date <= day.date)
-                                  & (Payout.deadline < cutoff))
+    stuck = Payout.select().where(Payout.state.in_(IN_FLIGHT) & (Payout.deadline < cutoff))
     for payout in stuck.order_by(Payout.id):
         yield Finding("payout_stuck", "payout", payout.id,
                       f"付款 {payout.out_bill_no}（{_yuan(payout.amount_fen)}）已过确认期限仍在途，状态 {payout.state}",
