@@ -1,35 +1,23 @@
 """Taking orders (接单): a guarded counter update so racing workers never oversell a job."""
 
-from peewee import IntegrityError
 from peewee import MySQLDatabase
 from peewee import fn
 
 from models import Job
 from models import Order
 from models import db
-from models import transaction
 from services import validate
 from services.errors import Conflict
 from services.errors import NotFound
+from services.idempotency import once
 
 
 def accept_order(worker, job_id, quantity, request_id, now):
     """Take `quantity` pieces of an open job at the job's current rate, which is then locked for the order."""
     quantity = validate.positive_int(quantity, "接单件数", "quantity")
     request_id = validate.request_id(request_id)
-    previous = _previous(worker, request_id, job_id, quantity)
-    if previous is not None:
-        return previous, False
-    try:
-        with transaction():
-            order = _take(worker, job_id, quantity, request_id, now)
-    except IntegrityError:
-        # The same request raced itself (a client retry): answer with the first result.
-        previous = _previous(worker, request_id, job_id, quantity)
-        if previous is None:
-            raise
-        return previous, False
-    return order, True
+    return once(lambda: _previous(worker, request_id, job_id, quantity),
+                lambda: _take(worker, job_id, quantity, request_id, now))
 
 
 def _previous(worker, request_id, job_id, quantity):

@@ -1,12 +1,11 @@
 """Piece reports: the worker's own count of finished pieces, safe to resend from a weak network."""
 
-from peewee import IntegrityError
 
 from models import Order
 from models import PieceReport
-from models import transaction
 from services import validate
 from services.errors import Conflict
+from services.idempotency import once
 from services.orders import get_own_order
 
 
@@ -15,18 +14,8 @@ def report_pieces(worker, order_id, quantity, request_id, now):
     quantity = validate.positive_int(quantity, "完成件数", "quantity")
     request_id = validate.request_id(request_id)
     order = get_own_order(worker, order_id)
-    previous = _previous(worker, request_id, order.id, quantity)
-    if previous is not None:
-        return previous, False
-    try:
-        with transaction():
-            report = _record(worker, order, quantity, request_id, now)
-    except IntegrityError:
-        previous = _previous(worker, request_id, order.id, quantity)
-        if previous is None:
-            raise
-        return previous, False
-    return report, True
+    return once(lambda: _previous(worker, request_id, order.id, quantity),
+                lambda: _record(worker, order, quantity, request_id, now))
 
 
 def _previous(worker, request_id, order_id, quantity):
