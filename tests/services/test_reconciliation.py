@@ -231,3 +231,16 @@ def test_findings_notify_admins_once_and_keep_staff_notes(seeded, admin):
     assert kept.status == "acknowledged" and kept.note == "在查" and kept.acted_by_id == admin.id
     assert LedgerTxn.select().where(LedgerTxn.kind == "adjustment").count() == 0  # nothing in history changed
     assert MaterialMovement.select().count() == 3
+
+
+def test_corrections_count_in_what_a_piece_is_worth(seeded):
+    from services import inspections
+
+    original = inspection_of(seeded, "alice")  # 55 accepted x 12 fen = 660, all settled by alice's payout
+    inspections.correct(seeded.staff, original.id, 57, 1, 2, "fix-alice", market_time(DAY, 18), note="复检")
+    PayoutItem.create(payout=seeded.payouts["alice"].id, inspection=original.id, amount_fen=20)
+    _, _, findings = run_day()
+    assert "settled_twice" not in kinds(findings)  # 680 settled of 684 after the correction
+    PayoutItem.create(payout=seeded.payouts["alice"].id, inspection=original.id, amount_fen=10)
+    _, _, findings = run_day()
+    assert ("settled_twice", "inspection", str(original.id)) in findings
