@@ -10,7 +10,10 @@ from dotenv import load_dotenv
 from flask import Flask
 from flask import jsonify
 from flask import request
+from peewee import DataError
+from peewee import OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 import cli
 import models
@@ -71,8 +74,18 @@ BLUEPRINTS = [
 ]
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in routes: ids the database can hold (1 … 2^31-1); anything larger is a 404, not a crash."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     _configure(app, test_config)
     app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
     _init_database(app)
@@ -179,6 +192,20 @@ def _register_errors(app):
         body = {"error": {"code": (exc.name or "error").lower().replace(" ", "_"),
                           "message": messages.get(exc.code, exc.description or exc.name)}}
         return jsonify(body), exc.code
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def _out_of_range(exc):
+        # A number or text the database cannot hold came from the client: refuse it, nothing was written.
+        log.info("refused out-of-range input on %s %s: %s", request.method, request.path, exc)
+        return jsonify({"error": {"code": "out_of_range", "message": "数值或内容超出范围"}}), 400
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(exc):
+        # A write lock held too long (SQLite) or a lost connection: the client's retry with its request id is safe.
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
+        body = {"error": {"code": "busy", "message": "系统繁忙，请稍后再试"}}
+        return jsonify(body), 503, {"Retry-After": "2"}
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

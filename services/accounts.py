@@ -15,6 +15,7 @@ from models import Station
 from models import Worker
 from models import db
 from models import transaction
+from services import validate
 from services.errors import BadRequest
 from services.errors import NotFound
 from services.errors import Unauthorized
@@ -118,6 +119,7 @@ def update_profile(worker, name=None, home_station_id=None, real_name=None):
     if real_name is not None:
         fields[Worker.real_name] = _clean_name(real_name, "真实姓名")
     if home_station_id is not None:
+        home_station_id = validate.positive_int(home_station_id, "驿站", "home_station_id", validate.MAX_ID)
         if Station.get_or_none(Station.id == home_station_id) is None:
             raise NotFound("没有这个驿站", code="station_not_found")
         fields[Worker.home_station] = home_station_id

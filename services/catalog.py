@@ -26,6 +26,8 @@ def create_station(staff, name, kind="village", parent_id=None, address="", coun
     name = validate.text(name, "驿站名称", "name", 100)
     if kind not in STATION_KINDS:
         raise BadRequest("kind must be market or village", code="invalid_kind")
+    if parent_id is not None:
+        parent_id = validate.positive_int(parent_id, "上级驿站", "parent_id", validate.MAX_ID)
     if parent_id is not None and Station.get_or_none(Station.id == parent_id) is None:
         raise NotFound("parent station not found", code="station_not_found")
     try:
@@ -82,9 +84,9 @@ def publish_job(staff, data, now):
     """Publish an enterprise's piece-work job at a station, with its bill of materials and standard."""
     if not isinstance(data, dict):
         raise BadRequest("body must be a JSON object", code="invalid_body")
-    station_id = validate.positive_int(data.get("station_id"), "驿站", "station_id", 2**31)
+    station_id = validate.positive_int(data.get("station_id"), "驿站", "station_id", validate.MAX_ID)
     ensure_station(staff, station_id)
-    enterprise_id = validate.positive_int(data.get("enterprise_id"), "企业", "enterprise_id", 2**31)
+    enterprise_id = validate.positive_int(data.get("enterprise_id"), "企业", "enterprise_id", validate.MAX_ID)
     if Station.get_or_none(Station.id == station_id) is None:
         raise NotFound("没有这个驿站", code="station_not_found")
     if Enterprise.get_or_none(Enterprise.id == enterprise_id) is None:

@@ -5,6 +5,7 @@ import datetime as dt
 from services.errors import BadRequest
 
 MAX_PIECES = 1_000_000
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in every supported database
 
 
 def positive_int(value, label, field, maximum=MAX_PIECES):
