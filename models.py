@@ -237,6 +237,10 @@ class Inspection(BaseModel):
     request_id = CharField(max_length=64, unique=True)
     created_at = DateTimeField(default=utcnow, index=True)
 
+    class Meta:
+        # Covering index: a worker's earnings today and in total are read from the index alone.
+        indexes = ((("worker", "created_at", "amount_fen", "accepted"), False),)
+
 
 # --- Ledger -------------------------------------------------------------------------------------
 
@@ -269,6 +273,10 @@ class Posting(BaseModel):
     amount_fen = BigIntegerField()
     inspection = ForeignKeyField(Inspection, null=True, backref="postings", on_delete="RESTRICT")
     created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        # Covering index: an account's balance is summed from the index alone.
+        indexes = ((("account", "amount_fen"), False),)
 
     @classmethod
     def balance_of(cls, account_ids):
