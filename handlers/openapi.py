@@ -90,6 +90,13 @@ ERROR = {
 }
 
 
+def _path_schema(name):
+    """Ids are 32-bit positive integers; dates are YYYY-MM-DD."""
+    if name.endswith("_date"):
+        return {"type": "string", "format": "date"}
+    return {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+
+
 def _operation(method, path, summary, auth, props, required, status):
     op = {
         "summary": summary,
@@ -101,7 +108,7 @@ def _operation(method, path, summary, auth, props, required, status):
     }
     params = [seg[1:-1] for seg in path.split("/") if seg.startswith("{")]
     if params:
-        op["parameters"] = [{"name": p, "in": "path", "required": True, "schema": POS} for p in params]
+        op["parameters"] = [{"name": p, "in": "path", "required": True, "schema": _path_schema(p)} for p in params]
     if auth:
         op["security"] = [{"bearer": []}]
     if props is not None:
