@@ -76,17 +76,8 @@ def _materials():
 @writer()
 def publish_job():
     def act():
-        data = {
-            "station_id": form_int("station_id", "驿站"),
-            "enterprise_id": form_int("enterprise_id", "企业"),
-            "title": form_text("title"),
-            "process": form_text("process"),
-            "unit_price_fen": form_fen("unit_price", "单价"),
-            "total_pieces": form_int("total_pieces", "总件数"),
-            "per_worker_cap": form_int("per_worker_cap", "每人上限", required=False),
-            "quality_standard": form_text("quality_standard"),
-            "materials": _materials(),
-        }
+        data = dict(_job_fields(), station_id=form_int("station_id", "驿站"),
+                    enterprise_id=form_int("enterprise_id", "企业"), materials=_materials())
         job = catalog.publish_job(g.staff, data, now())
         return url_for("console.job", job_id=job.id)
 
@@ -94,6 +85,18 @@ def publish_job():
         return once(act, url_for("console.jobs"), "工作已发布")
     except (BadRequest, NotFound) as exc:  # keep what was typed: show the form again with the message
         return new_job(request.form, exc.message)
+
+
+def _job_fields():
+    """The job fields the publish and edit forms share."""
+    return {
+        "title": form_text("title"),
+        "process": form_text("process"),
+        "unit_price_fen": form_fen("unit_price", "单价"),
+        "total_pieces": form_int("total_pieces", "总件数"),
+        "per_worker_cap": form_int("per_worker_cap", "每人上限", required=False),
+        "quality_standard": form_text("quality_standard"),
+    }
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -108,14 +111,7 @@ def job(job_id):
 @writer()
 def update_job(job_id):
     def act():
-        data = {
-            "title": form_text("title"),
-            "process": form_text("process"),
-            "unit_price_fen": form_fen("unit_price", "单价"),
-            "total_pieces": form_int("total_pieces", "总件数"),
-            "per_worker_cap": form_int("per_worker_cap", "每人上限", required=False),
-            "quality_standard": form_text("quality_standard"),
-        }
+        data = _job_fields()
         catalog.update_job(g.staff, job_id, data, now())
 
     return once(act, url_for("console.job", job_id=job_id), "已保存修改（新单价只对之后接的单生效）")

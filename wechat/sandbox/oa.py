@@ -84,20 +84,28 @@ def _bad_fields(data):
     return None
 
 
-@bp.post("/cgi-bin/message/template/send")
-def template_send():
-    denied = _guard("cgi-bin/message/template/send")
+def _message(path):
+    """A template/subscribe send checked as WeChat does: (body, touser, template_id, error answer or None)."""
+    denied = _guard(path)
     if denied is not None:
-        return denied
+        return None, "", "", denied
     body = request.get_json(force=True, silent=True) or {}
     touser, template_id = body.get("touser", ""), body.get("template_id", "")
     if not touser:
-        return err(40003, "invalid openid")
+        return body, touser, template_id, err(40003, "invalid openid")
     if not template_id:
-        return err(40037, "invalid template_id")
+        return body, touser, template_id, err(40037, "invalid template_id")
     problem = _bad_fields(body.get("data"))
     if problem:
-        return err(47003, problem)
+        return body, touser, template_id, err(47003, problem)
+    return body, touser, template_id, None
+
+
+@bp.post("/cgi-bin/message/template/send")
+def template_send():
+    body, touser, template_id, refused = _message("cgi-bin/message/template/send")
+    if refused is not None:
+        return refused
     if store.get_state("oa:unsubscribed:" + touser):
         return err(43004, "require subscribe")
     msgid = _next_msgid()
@@ -107,18 +115,9 @@ def template_send():
 
 @bp.post("/cgi-bin/message/subscribe/send")
 def subscribe_send():
-    denied = _guard("cgi-bin/message/subscribe/send")
-    if denied is not None:
-        return denied
-    body = request.get_json(force=True, silent=True) or {}
-    touser, template_id = body.get("touser", ""), body.get("template_id", "")
-    if not touser:
-        return err(40003, "invalid openid")
-    if not template_id:
-        return err(40037, "invalid template_id")
-    problem = _bad_fields(body.get("data"))
-    if problem:
-        return err(47003, problem)
+    body, touser, template_id, refused = _message("cgi-bin/message/subscribe/send")
+    if refused is not None:
+        return refused
     key = f"mp:consent:{touser}:{template_id}"
     left = int(store.get_state(key, 0))
     if left <= 0:
