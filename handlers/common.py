@@ -8,6 +8,7 @@ from flask import request
 
 from models import utcnow
 from services.accounts import resolve_token
+from services.accounts import worker_for_token
 from services.errors import BadRequest
 from services.errors import Forbidden
 from services.errors import Unauthorized
@@ -28,10 +29,10 @@ def _bearer():
 def worker_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        row = resolve_token(_bearer(), now())
-        if row is None or row.worker_id is None:
+        worker = worker_for_token(_bearer(), now())
+        if worker is None:
             raise Unauthorized("请先登录", code="login_required")
-        g.worker = row.worker
+        g.worker = worker
         return view(*args, **kwargs)
 
     return wrapped

@@ -15,6 +15,10 @@ from models import Station
 from models import Worker
 from models import db
 from models import transaction
+from prepared import Arg
+from prepared import Prepared
+from prepared import as_model
+from prepared import model_columns
 from services import validate
 from services.errors import BadRequest
 from services.errors import NotFound
@@ -54,6 +58,22 @@ def resolve_token(token, now):
     if row is None or row.expires_at <= now:
         return None
     return row
+
+
+_WORKER_COLUMNS = model_columns(Worker)
+_WORKER_BY_TOKEN = Prepared(
+    lambda: Worker.select()
+    .join(AuthToken, on=(AuthToken.worker == Worker.id))
+    .where((AuthToken.token_hash == Arg("token_hash")) & (AuthToken.expires_at > Arg("now")))
+)
+
+
+def worker_for_token(token, now):
+    """The worker holding a live bearer token, or None (the hot path of every worker request: one statement)."""
+    if not token or len(token) > 128:
+        return None
+    row = _WORKER_BY_TOKEN.first(token_hash=_hash(token), now=now)
+    return None if row is None else as_model(Worker, _WORKER_COLUMNS, row)
 
 
 def revoke_token(token):

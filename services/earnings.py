@@ -1,33 +1,42 @@
 """What a worker earned, is owed and was paid, and exactly how each fen was counted."""
 
+from peewee import Case
 from peewee import fn
 
 from models import Inspection
 from models import Job
 from models import Order
+from prepared import Arg
+from prepared import Prepared
 from services import ledger
 from services.clock import business_date
 from services.clock import day_bounds_utc
 
 
+def _today(column):
+    in_day = (Inspection.created_at >= Arg("start")) & (Inspection.created_at < Arg("end"))
+    return fn.COALESCE(fn.SUM(Case(None, [(in_day, column)], 0)), 0)
+
+
+# One pass over the worker's inspections (covering index): today's value and pieces, and everything earned.
+_EARNED = Prepared(
+    lambda: Inspection.select(
+        _today(Inspection.amount_fen), _today(Inspection.accepted), fn.COALESCE(fn.SUM(Inspection.amount_fen), 0)
+    ).where(Inspection.worker == Arg("worker"))
+)
+
+
 def summary(worker, now):
     """Today's accepted value, what is owed, in flight and paid; paid = earned - owed - in flight."""
-    start, end = day_bounds_utc(business_date(now))
-    today = (
-        Inspection.select(fn.COALESCE(fn.SUM(Inspection.amount_fen), 0), fn.COALESCE(fn.SUM(Inspection.accepted), 0))
-        .where((Inspection.worker == worker.id) & (Inspection.created_at >= start) & (Inspection.created_at < end))
-        .tuples()
-        .first()
-    )
-    earned = (
-        Inspection.select(fn.COALESCE(fn.SUM(Inspection.amount_fen), 0)).where(Inspection.worker == worker.id).scalar()
-    )
-    balances = ledger.worker_balances([worker.id])[worker.id]
+    day = business_date(now)
+    start, end = day_bounds_utc(day)
+    today_fen, today_pieces, earned = _EARNED.first(worker=worker.id, start=start, end=end)
+    balances = ledger.balances_of_worker(worker.id)
     earned = int(earned or 0)
     return {
-        "business_date": business_date(now).isoformat(),
-        "today_fen": int(today[0] or 0),
-        "today_pieces": int(today[1] or 0),
+        "business_date": day.isoformat(),
+        "today_fen": int(today_fen or 0),
+        "today_pieces": int(today_pieces or 0),
         "earned_fen": earned,
         "owed_fen": balances["owed"],
         "inflight_fen": balances["inflight"],

@@ -12,14 +12,26 @@ from models import Station
 from models import SubscribeConsent
 from models import Worker
 from models import transaction
+from prepared import Arg
+from prepared import Prepared
+from prepared import as_model
+from prepared import model_columns
 from services.errors import NotFound
 
 BIND_CODE_TTL = 600
 CHECKIN_QUIET = dt.timedelta(minutes=10)
 
 
+_WORKER_COLUMNS = model_columns(Worker)
+_WORKER_BY_OPENID = Prepared(lambda: Worker.select().where(Worker.oa_openid == Arg("openid")))
+
+
 def worker_for_openid(oa_openid):
-    return Worker.get_or_none(Worker.oa_openid == oa_openid) if oa_openid else None
+    """The worker following the official account as `oa_openid`, or None (one prepared statement per push)."""
+    if not oa_openid:
+        return None
+    row = _WORKER_BY_OPENID.first(openid=oa_openid)
+    return None if row is None else as_model(Worker, _WORKER_COLUMNS, row)
 
 
 def _attach(worker_id, oa_openid):

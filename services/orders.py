@@ -6,6 +6,10 @@ from peewee import fn
 from models import Job
 from models import Order
 from models import db
+from prepared import Arg
+from prepared import Prepared
+from prepared import as_model
+from prepared import model_columns
 from services import validate
 from services.errors import Conflict
 from services.errors import NotFound
@@ -20,8 +24,44 @@ def accept_order(worker, job_id, quantity, request_id, now):
                 lambda: _take(worker, job_id, quantity, request_id, now))
 
 
+_ORDER_COLUMNS = model_columns(Order)
+_ORDER_BY_REQUEST = Prepared(
+    lambda: Order.select().where((Order.worker == Arg("worker")) & (Order.request_id == Arg("request_id")))
+)
+_OWN_ORDER = Prepared(lambda: Order.select().where((Order.id == Arg("order")) & (Order.worker == Arg("worker"))))
+
+
+def _open_now():
+    return (
+        (Job.id == Arg("job"))
+        & (Job.status == "open")
+        & (Job.taken + Arg("quantity") <= Job.total_pieces)
+        & (Job.opens_at.is_null() | (Job.opens_at <= Arg("now")))
+        & (Job.closes_at.is_null() | (Job.closes_at > Arg("now")))
+    )
+
+
+def _take_update():
+    return Job.update(taken=Job.taken + Arg("quantity"), updated_at=Arg("now")).where(_open_now())
+
+
+_TAKE_RETURNING = Prepared(lambda: _take_update().returning(Job.unit_price_fen, Job.per_worker_cap))
+_TAKE = Prepared(_take_update)
+_RATE_AND_CAP = Prepared(lambda: Job.select(Job.unit_price_fen, Job.per_worker_cap).where(Job.id == Arg("job")))
+_INSERT_ORDER = Prepared(
+    lambda: Order.insert(
+        job=Arg("job"), worker=Arg("worker"), quantity=Arg("quantity"), rate_fen=Arg("rate_fen"),
+        request_id=Arg("request_id"), created_at=Arg("now"), updated_at=Arg("now"),
+    )
+)  # fmt: skip
+
+
+def _order_row(row):
+    return None if row is None else as_model(Order, _ORDER_COLUMNS, row)
+
+
 def _previous(worker, request_id, job_id, quantity):
-    order = Order.get_or_none((Order.worker == worker.id) & (Order.request_id == request_id))
+    order = _order_row(_ORDER_BY_REQUEST.first(worker=worker.id, request_id=request_id))
     if order is not None and (order.job_id != job_id or order.quantity != quantity):
         raise Conflict("这个请求编号已用于另一笔接单", code="request_id_reused")
     return order
@@ -30,28 +70,19 @@ def _previous(worker, request_id, job_id, quantity):
 def _take(worker, job_id, quantity, request_id, now):
     # One guarded UPDATE checks status, window and pieces left, and takes them; the reason is looked up only
     # when it refuses. The rate comes back with the update, so it is the rate at the moment of taking.
-    open_now = (
-        (Job.id == job_id)
-        & (Job.status == "open")
-        & (Job.taken + quantity <= Job.total_pieces)
-        & (Job.opens_at.is_null() | (Job.opens_at <= now))
-        & (Job.closes_at.is_null() | (Job.closes_at > now))
-    )
-    update = Job.update(taken=Job.taken + quantity, updated_at=now).where(open_now)
+    args = {"job": job_id, "quantity": quantity, "now": now}
     if _update_returning():
-        row = next(iter(update.returning(Job.unit_price_fen, Job.per_worker_cap).tuples().execute()), None)
+        row = _TAKE_RETURNING.first(**args)
     else:
-        row = Job.select(Job.unit_price_fen, Job.per_worker_cap).where(Job.id == job_id).tuples().first() \
-            if update.execute() else None
+        row = _RATE_AND_CAP.first(job=job_id) if _TAKE.rowcount(**args) else None
     if row is None:
         _explain_refusal(job_id, now)
     rate, cap = row
     if cap:
         _check_cap(worker, job_id, cap, quantity)
-    return Order.create(
-        job=job_id, worker=worker.id, quantity=quantity, rate_fen=rate, request_id=request_id,
-        created_at=now, updated_at=now,
-    )
+    fields = {"job": job_id, "worker": worker.id, "quantity": quantity, "rate_fen": rate, "request_id": request_id}
+    new_id = _INSERT_ORDER.insert(**fields, now=now)
+    return Order(id=new_id, **fields, created_at=now, updated_at=now)
 
 
 def _update_returning():
@@ -88,7 +119,7 @@ def _check_cap(worker, job_id, cap, quantity):
 
 def get_own_order(worker, order_id):
     """The worker's own order; someone else's order is 'not found' to them."""
-    order = Order.get_or_none((Order.id == order_id) & (Order.worker == worker.id))
+    order = _order_row(_OWN_ORDER.first(order=order_id, worker=worker.id))
     if order is None:
         raise NotFound("没有这个工单", code="order_not_found")
     return order

@@ -3,6 +3,10 @@
 
 from models import Order
 from models import PieceReport
+from prepared import Arg
+from prepared import Prepared
+from prepared import as_model
+from prepared import model_columns
 from services import validate
 from services.errors import Conflict
 from services.idempotency import once
@@ -18,8 +22,29 @@ def report_pieces(worker, order_id, quantity, request_id, now):
                 lambda: _record(worker, order, quantity, request_id, now))
 
 
+_REPORT_COLUMNS = model_columns(PieceReport)
+_REPORT_BY_REQUEST = Prepared(
+    lambda: PieceReport.select().where(
+        (PieceReport.worker == Arg("worker")) & (PieceReport.request_id == Arg("request_id"))
+    )
+)
+# Never more than the order still has outstanding: the check and the count are one guarded UPDATE.
+_COUNT_PIECES = Prepared(
+    lambda: Order.update(reported=Order.reported + Arg("quantity"), updated_at=Arg("now")).where(
+        (Order.id == Arg("order"))
+        & (Order.status == "open")
+        & (Order.reported - Order.reworked + Arg("quantity") <= Order.quantity)
+    )
+)
+_INSERT_REPORT = Prepared(
+    lambda: PieceReport.insert(order=Arg("order"), worker=Arg("worker"), quantity=Arg("quantity"),
+                               request_id=Arg("request_id"), created_at=Arg("now"))
+)  # fmt: skip
+
+
 def _previous(worker, request_id, order_id, quantity):
-    report = PieceReport.get_or_none((PieceReport.worker == worker.id) & (PieceReport.request_id == request_id))
+    row = _REPORT_BY_REQUEST.first(worker=worker.id, request_id=request_id)
+    report = None if row is None else as_model(PieceReport, _REPORT_COLUMNS, row)
     if report is not None and (report.order_id != order_id or report.quantity != quantity):
         raise Conflict("这个请求编号已用于另一次报数", code="request_id_reused")
     return report
@@ -28,17 +53,9 @@ def _previous(worker, request_id, order_id, quantity):
 def _record(worker, order, quantity, request_id, now):
     if order.status != "open":
         raise Conflict("这个工单已经结束", code="order_closed")
-    done = (
-        Order.update(reported=Order.reported + quantity, updated_at=now)
-        .where(
-            (Order.id == order.id)
-            & (Order.status == "open")
-            & (Order.reported - Order.reworked + quantity <= Order.quantity)
-        )
-        .execute()
-    )
-    if not done:
+    if not _COUNT_PIECES.rowcount(quantity=quantity, now=now, order=order.id):
         left = Order.get_by_id(order.id).reportable
         raise Conflict(f"报数超过了工单剩余件数，最多还能报 {left} 件", code="too_many_pieces", left=left)
-    return PieceReport.create(order=order.id, worker=worker.id, quantity=quantity, request_id=request_id,
-                              created_at=now)
+    fields = {"order": order.id, "worker": worker.id, "quantity": quantity, "request_id": request_id}
+    new_id = _INSERT_REPORT.insert(**fields, now=now)
+    return PieceReport(id=new_id, **fields, created_at=now)
