@@ -20,7 +20,6 @@ from bench import refapps
 from bench import scenarios
 from bench import signed
 
-
 _RID = itertools.count(time.time_ns())
 
 

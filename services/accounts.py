@@ -62,9 +62,11 @@ def resolve_token(token, now):
 
 _WORKER_COLUMNS = model_columns(Worker)
 _WORKER_BY_TOKEN = Prepared(
-    lambda: Worker.select()
-    .join(AuthToken, on=(AuthToken.worker == Worker.id))
-    .where((AuthToken.token_hash == Arg("token_hash")) & (AuthToken.expires_at > Arg("now")))
+    lambda: (
+        Worker.select()
+        .join(AuthToken, on=(AuthToken.worker == Worker.id))
+        .where((AuthToken.token_hash == Arg("token_hash")) & (AuthToken.expires_at > Arg("now")))
+    )
 )
 
 

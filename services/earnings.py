@@ -46,21 +46,12 @@ def summary(worker, now):
 
 def history(worker, limit=50, before_id=None):
     """Per order (newest first): reported, accepted, rejected, rework, locked rate and amount, with inspections."""
-    query = (
-        Order.select(Order, Job)
-        .join(Job)
-        .where(Order.worker == worker.id)
-    )
+    query = Order.select(Order, Job).join(Job).where(Order.worker == worker.id)
     if before_id:
         query = query.where(Order.id < before_id)
     orders = list(query.order_by(Order.id.desc()).limit(limit))
     inspections = {}
     if orders:
-        for row in (
-            Inspection.select()
-            .where(Inspection.order.in_([o.id for o in orders]))
-            .order_by(Inspection.id)
-        ):
+        for row in Inspection.select().where(Inspection.order.in_([o.id for o in orders])).order_by(Inspection.id):
             inspections.setdefault(row.order_id, []).append(row)
     return orders, inspections
-

@@ -111,10 +111,12 @@ def worker_balances(worker_ids):
 
 _WORKER_KINDS = {"worker_payable": "owed", "worker_inflight": "inflight"}
 _WORKER_BALANCES = Prepared(
-    lambda: Posting.select(Account.kind, fn.SUM(Posting.amount_fen))
-    .join(Account)
-    .where((Account.worker == Arg("worker")) & Account.kind.in_(list(_WORKER_KINDS)))
-    .group_by(Account.kind)
+    lambda: (
+        Posting.select(Account.kind, fn.SUM(Posting.amount_fen))
+        .join(Account)
+        .where((Account.worker == Arg("worker")) & Account.kind.in_(list(_WORKER_KINDS)))
+        .group_by(Account.kind)
+    )
 )
 
 
@@ -139,10 +141,6 @@ def inflight_fen(worker):
 def unbalanced_transactions(limit=100):
     """Ids of transactions whose postings do not sum to zero (should always be empty)."""
     query = (
-        Posting.select(Posting.txn)
-        .group_by(Posting.txn)
-        .having(fn.SUM(Posting.amount_fen) != 0)
-        .limit(limit)
-        .tuples()
+        Posting.select(Posting.txn).group_by(Posting.txn).having(fn.SUM(Posting.amount_fen) != 0).limit(limit).tuples()
     )
     return [row[0] for row in query]

@@ -20,8 +20,10 @@ def accept_order(worker, job_id, quantity, request_id, now):
     """Take `quantity` pieces of an open job at the job's current rate, which is then locked for the order."""
     quantity = validate.positive_int(quantity, "接单件数", "quantity")
     request_id = validate.request_id(request_id)
-    return once(lambda: _previous(worker, request_id, job_id, quantity),
-                lambda: _take(worker, job_id, quantity, request_id, now))
+    return once(
+        lambda: _previous(worker, request_id, job_id, quantity),
+        lambda: _take(worker, job_id, quantity, request_id, now),
+    )
 
 
 _ORDER_COLUMNS = model_columns(Order)

@@ -1,6 +1,5 @@
 """Piece reports: the worker's own count of finished pieces, safe to resend from a weak network."""
 
-
 from models import Order
 from models import PieceReport
 from prepared import Arg
@@ -18,8 +17,10 @@ def report_pieces(worker, order_id, quantity, request_id, now):
     quantity = validate.positive_int(quantity, "完成件数", "quantity")
     request_id = validate.request_id(request_id)
     order = get_own_order(worker, order_id)
-    return once(lambda: _previous(worker, request_id, order.id, quantity),
-                lambda: _record(worker, order, quantity, request_id, now))
+    return once(
+        lambda: _previous(worker, request_id, order.id, quantity),
+        lambda: _record(worker, order, quantity, request_id, now),
+    )
 
 
 _REPORT_COLUMNS = model_columns(PieceReport)
