@@ -47,6 +47,7 @@ DEFAULTS = {
     "WECHAT_CALLBACK_MAX_SKEW": 300,
     "WECHAT_TIMEOUT": 5,
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    "WECHAT_PUSH_LANE": "1",
 }
 
 # Sandbox credentials: used only when the sandbox is on, never valid against the real WeChat.
@@ -96,6 +97,11 @@ def create_app(test_config=None):
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
     importlib.import_module("handlers.console").init_console(app)
+    from handlers import wechat_mp
+    from handlers import wechat_oa
+    from wechat import lane
+
+    lane.install(app, {"/wechat/oa": wechat_oa.answer_push, "/wechat/mp": wechat_mp.answer_push})
     cli.register(app)
     app.cli.add_command(wechat_cli.wechat)
     app.cli.add_command(payout_cli.payouts)
@@ -167,8 +173,12 @@ def _init_wechat(app):
         )
     app.extensions["wechat_sandbox"] = sandbox
     store = app.extensions["lingong_kvstore"] = kvstore.store_for(cfg)
-    mp_client = clients.build_client(cfg["WECHAT_MP_APPID"], cfg["WECHAT_MP_SECRET"], sandbox, cfg["WECHAT_TIMEOUT"], store)
-    oa_client = clients.build_client(cfg["WECHAT_OA_APPID"], cfg["WECHAT_OA_SECRET"], sandbox, cfg["WECHAT_TIMEOUT"], store)
+    mp_client = clients.build_client(
+        cfg["WECHAT_MP_APPID"], cfg["WECHAT_MP_SECRET"], sandbox, cfg["WECHAT_TIMEOUT"], store
+    )
+    oa_client = clients.build_client(
+        cfg["WECHAT_OA_APPID"], cfg["WECHAT_OA_SECRET"], sandbox, cfg["WECHAT_TIMEOUT"], store
+    )
     app.extensions["wechat_mp"] = clients.MiniProgram(mp_client)
     app.extensions["wechat_oa_client"] = oa_client
 
@@ -189,8 +199,12 @@ def _register_errors(app):
             413: "请求内容太大",
             415: "请用 JSON 格式提交",
         }
-        body = {"error": {"code": (exc.name or "error").lower().replace(" ", "_"),
-                          "message": messages.get(exc.code, exc.description or exc.name)}}
+        body = {
+            "error": {
+                "code": (exc.name or "error").lower().replace(" ", "_"),
+                "message": messages.get(exc.code, exc.description or exc.name),
+            }
+        }
         return jsonify(body), exc.code
 
     @app.errorhandler(OverflowError)

@@ -117,10 +117,16 @@ def my_earnings():
 @worker_required
 def my_history():
     rows, inspections = earnings.history(g.worker, int_arg("limit", 50, 200), int_arg("before_id"))
-    return jsonify({
-        "orders": [
-            dict(serialize.order(o), job_title=o.job.title, amount_fen=o.accepted * o.rate_fen,
-                 inspections=[serialize.inspection(i) for i in inspections.get(o.id, [])])
-            for o in rows
-        ]
-    })
+    return jsonify(
+        {
+            "orders": [
+                dict(
+                    serialize.order(o),
+                    job_title=o.job.title,
+                    amount_fen=o.accepted * o.rate_fen,
+                    inspections=[serialize.inspection(i) for i in inspections.get(o.id, [])],
+                )
+                for o in rows
+            ]
+        }
+    )

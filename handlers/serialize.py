@@ -59,8 +59,13 @@ def order(o):
 
 
 def report(r):
-    return {"id": r.id, "order_id": r.order_id, "quantity": r.quantity, "request_id": r.request_id,
-            "created_at": iso_utc(r.created_at)}
+    return {
+        "id": r.id,
+        "order_id": r.order_id,
+        "quantity": r.quantity,
+        "request_id": r.request_id,
+        "created_at": iso_utc(r.created_at),
+    }
 
 
 def inspection(i):
@@ -80,15 +85,33 @@ def inspection(i):
 
 
 def movement(m):
-    return {"id": m.id, "order_id": m.order_id, "material_id": m.material_id, "kind": m.kind,
-            "quantity": m.quantity, "created_at": iso_utc(m.created_at)}
+    return {
+        "id": m.id,
+        "order_id": m.order_id,
+        "material_id": m.material_id,
+        "kind": m.kind,
+        "quantity": m.quantity,
+        "created_at": iso_utc(m.created_at),
+    }
 
 
 def station(s):
-    return {"id": s.id, "name": s.name, "kind": s.kind, "parent_id": s.parent_id, "address": s.address,
-            "counsellor_name": s.counsellor_name, "counsellor_phone": s.counsellor_phone}
+    return {
+        "id": s.id,
+        "name": s.name,
+        "kind": s.kind,
+        "parent_id": s.parent_id,
+        "address": s.address,
+        "counsellor_name": s.counsellor_name,
+        "counsellor_phone": s.counsellor_phone,
+    }
 
 
 def enterprise(e):
-    return {"id": e.id, "name": e.name, "industry": e.industry, "contact_name": e.contact_name,
-            "contact_phone": e.contact_phone}
+    return {
+        "id": e.id,
+        "name": e.name,
+        "industry": e.industry,
+        "contact_name": e.contact_name,
+        "contact_phone": e.contact_phone,
+    }

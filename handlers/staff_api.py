@@ -25,8 +25,13 @@ bp = Blueprint("staff_api", __name__, url_prefix="/api/v1/staff")
 def login():
     body = json_body()
     staff, token, expires_at = accounts.login_staff(body.get("username"), body.get("password"), now())
-    return jsonify({"token": token, "expires_at": iso_utc(expires_at),
-                    "staff": {"id": staff.id, "role": staff.role, "station_id": staff.station_id}})
+    return jsonify(
+        {
+            "token": token,
+            "expires_at": iso_utc(expires_at),
+            "staff": {"id": staff.id, "role": staff.role, "station_id": staff.station_id},
+        }
+    )
 
 
 @bp.get("/stations")
@@ -39,9 +44,16 @@ def stations():
 @staff_required("admin")
 def create_station():
     b = json_body()
-    station = catalog.create_station(g.staff, b.get("name"), b.get("kind", "village"), b.get("parent_id"),
-                                     b.get("address", ""), b.get("counsellor_name", ""), b.get("counsellor_phone", ""),
-                                     now())
+    station = catalog.create_station(
+        g.staff,
+        b.get("name"),
+        b.get("kind", "village"),
+        b.get("parent_id"),
+        b.get("address", ""),
+        b.get("counsellor_name", ""),
+        b.get("counsellor_phone", ""),
+        now(),
+    )
     return jsonify(serialize.station(station)), 201
 
 
@@ -55,8 +67,9 @@ def enterprises():
 @staff_required("admin")
 def create_enterprise():
     b = json_body()
-    enterprise = catalog.create_enterprise(g.staff, b.get("name"), b.get("industry", ""), b.get("contact_name", ""),
-                                           b.get("contact_phone", ""), now())
+    enterprise = catalog.create_enterprise(
+        g.staff, b.get("name"), b.get("industry", ""), b.get("contact_name", ""), b.get("contact_phone", ""), now()
+    )
     return jsonify(serialize.enterprise(enterprise)), 201
 
 
@@ -104,8 +117,9 @@ def order_materials(order_id):
 @staff_required("admin", "station")
 def move_materials(order_id):
     b = json_body()
-    movement, created = materials.move_materials(g.staff, order_id, b.get("material_id"), b.get("kind"),
-                                                 b.get("quantity"), b.get("request_id"), now())
+    movement, created = materials.move_materials(
+        g.staff, order_id, b.get("material_id"), b.get("kind"), b.get("quantity"), b.get("request_id"), now()
+    )
     return jsonify(serialize.movement(movement)), 201 if created else 200
 
 
@@ -113,8 +127,16 @@ def move_materials(order_id):
 @staff_required("admin", "station")
 def inspect(order_id):
     b = json_body()
-    inspection, created = inspections.inspect(g.staff, order_id, b.get("accepted"), b.get("rejected"),
-                                              b.get("rework"), b.get("request_id"), now(), b.get("note", ""))
+    inspection, created = inspections.inspect(
+        g.staff,
+        order_id,
+        b.get("accepted"),
+        b.get("rejected"),
+        b.get("rework"),
+        b.get("request_id"),
+        now(),
+        b.get("note", ""),
+    )
     return jsonify(serialize.inspection(inspection)), 201 if created else 200
 
 
@@ -122,7 +144,14 @@ def inspect(order_id):
 @staff_required("admin", "station")
 def correct(inspection_id):
     b = json_body()
-    fix, created = inspections.correct(g.staff, inspection_id, b.get("accepted"), b.get("rejected"),
-                                       b.get("rework"), b.get("request_id"), now(), b.get("note"))
+    fix, created = inspections.correct(
+        g.staff,
+        inspection_id,
+        b.get("accepted"),
+        b.get("rejected"),
+        b.get("rework"),
+        b.get("request_id"),
+        now(),
+        b.get("note"),
+    )
     return jsonify(serialize.inspection(fix)), 201 if created else 200
-

@@ -32,7 +32,7 @@ def yuan(fen):
     return f"{sign}{fen // 100}.{fen % 100:02d}元"
 
 
-@command("MY_EARNINGS", keywords=("收入", "挣", "工钱", "多少钱"))
+@command("MY_EARNINGS", keywords=("收入", "挣", "工钱", "多少钱"), reads_only=True)
 def my_earnings(ctx):
     s = earnings.summary(ctx.worker, ctx.now)
     lines = [f"今天验收 {s['today_pieces']} 件，挣了 {yuan(s['today_fen'])}", f"还没结给您的：{yuan(s['owed_fen'])}"]
@@ -41,7 +41,7 @@ def my_earnings(ctx):
     return "\n".join(lines)
 
 
-@command("MY_ORDERS", keywords=("工单", "我的单", "订单"))
+@command("MY_ORDERS", keywords=("工单", "我的单", "订单"), reads_only=True)
 def my_orders(ctx):
     mine = orders.orders_of(ctx.worker, status="open", limit=5)
     if not mine:
@@ -57,7 +57,7 @@ def _my_station_id(ctx):
     return latest.station_id if latest else ctx.worker.home_station_id
 
 
-@command("STATION_JOBS", keywords=("活", "招工", "岗位"))
+@command("STATION_JOBS", keywords=("活", "招工", "岗位"), reads_only=True)
 def station_jobs(ctx):
     station_id = _my_station_id(ctx)
     if station_id is None:
@@ -98,7 +98,7 @@ def _recent_payouts(worker, limit=5):
     return [(row.created_at, row.amount_fen, row.txn.kind) for row in rows]
 
 
-@command("MY_PAYOUTS", keywords=("结算", "发钱", "到账", "工资"))
+@command("MY_PAYOUTS", keywords=("结算", "发钱", "到账", "工资"), reads_only=True)
 def my_payouts(ctx):
     recent = _recent_payouts(ctx.worker)
     if not recent:
@@ -120,7 +120,7 @@ def _state_text(state):
     return "发放中"
 
 
-@command("COUNSELLOR", keywords=("辅导员", "联系", "电话", "人工"))
+@command("COUNSELLOR", keywords=("辅导员", "联系", "电话", "人工"), reads_only=True)
 def counsellor(ctx):
     station_id = _my_station_id(ctx)
     station = Station.get_or_none(Station.id == station_id) if station_id else None
@@ -129,6 +129,6 @@ def counsellor(ctx):
     return f"{station.name}辅导员：{station.counsellor_name or '值班辅导员'}\n电话：{station.counsellor_phone or '请到服务台'}"
 
 
-@command("HELP", keywords=("帮助", "怎么用", "说明", "?", "？"), needs_worker=False)
+@command("HELP", keywords=("帮助", "怎么用", "说明", "?", "？"), needs_worker=False, reads_only=True)
 def help_text(ctx):
     return HELP_TEXT

@@ -9,6 +9,7 @@ from flask import request
 
 from handlers.common import now as request_now
 from handlers.wechat_oa import endpoint
+from handlers.wechat_oa import log
 from handlers.wechat_oa import refused
 from services import followers
 from services import notices
@@ -31,10 +32,20 @@ def verify():
     return Response(verify_echo(endpoint("mp"), request.args, current_store()), mimetype="text/plain")
 
 
+def answer_push(args, body):
+    """(status, mimetype, text) for one push: the view below and the WSGI lane (wechat/lane.py) both call it."""
+    try:
+        text, mimetype = handle_post(endpoint("mp"), args, body, current_store(), dispatch)
+    except CallbackError as exc:
+        log.warning("wechat mini-program callback refused: %s %s", exc.status, exc.reason)
+        return exc.status, "text/plain", exc.reason
+    return 200, mimetype, text
+
+
 @bp.post("/wechat/mp")
 def push():
-    body, mimetype = handle_post(endpoint("mp"), request.args, request.get_data(cache=False), current_store(), dispatch)
-    return Response(body, mimetype=mimetype)
+    status, mimetype, text = answer_push(request.args, request.get_data(cache=False))
+    return Response(text, status=status, mimetype=mimetype)
 
 
 def items(data, wrapper):

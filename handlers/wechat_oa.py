@@ -56,6 +56,16 @@ def refused(exc):
     return Response(exc.reason, status=exc.status, mimetype="text/plain")
 
 
+def answer_push(args, body):
+    """(status, mimetype, text) for one push: the view below and the WSGI lane (wechat/lane.py) both call it."""
+    try:
+        text, mimetype = handle_post(endpoint(), args, body, current_store(), dispatch, replay_safe=replay_safe)
+    except CallbackError as exc:
+        log.warning("wechat callback refused: %s %s", exc.status, exc.reason)
+        return exc.status, "text/plain", exc.reason
+    return 200, mimetype, text
+
+
 @bp.get("/wechat/oa")
 def verify():
     return Response(verify_echo(endpoint(), request.args, current_store()), mimetype="text/plain")
@@ -63,8 +73,8 @@ def verify():
 
 @bp.post("/wechat/oa")
 def push():
-    body, mimetype = handle_post(endpoint(), request.args, request.get_data(cache=False), current_store(), dispatch)
-    return Response(body, mimetype=mimetype)
+    status, mimetype, text = answer_push(request.args, request.get_data(cache=False))
+    return Response(text, status=status, mimetype=mimetype)
 
 
 @bp.post("/api/v1/me/oa-bind-code")
@@ -95,6 +105,22 @@ def dispatch(inbound):
             return "没听清，请再说一遍，或者点下面的菜单。"
         return _text(ctx, msg.recognition, voice=True)
     return None
+
+
+def replay_safe(inbound):
+    """True when answering this push changes nothing (a query command or the help text): a retry just runs it."""
+    msg = inbound.message
+    if msg.type == "text":
+        if followers.looks_like_bind_code(msg.content):
+            return False
+        cmd = commands.by_text(msg.content)
+    elif msg.type == "voice":
+        cmd = commands.by_text(msg.recognition) if msg.recognition else None
+    elif msg.type == "event" and msg.event == "click":
+        cmd = commands.by_key(msg.key)
+    else:
+        return False
+    return cmd is None or cmd.reads_only
 
 
 def _text(ctx, text, voice=False):

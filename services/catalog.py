@@ -19,8 +19,9 @@ MAX_RATE_FEN = 100_000
 STATION_KINDS = ("market", "village")
 
 
-def create_station(staff, name, kind="village", parent_id=None, address="", counsellor_name="",
-                   counsellor_phone="", now=None):
+def create_station(
+    staff, name, kind="village", parent_id=None, address="", counsellor_name="", counsellor_phone="", now=None
+):
     """Admins open the county market and the village stations under it."""
     ensure_admin(staff)
     name = validate.text(name, "驿站名称", "name", 100)
@@ -33,7 +34,10 @@ def create_station(staff, name, kind="village", parent_id=None, address="", coun
     try:
         with transaction():
             station = Station.create(
-                name=name, kind=kind, parent=parent_id, address=validate.text(address, "地址", "address", 200, False),
+                name=name,
+                kind=kind,
+                parent=parent_id,
+                address=validate.text(address, "地址", "address", 200, False),
                 counsellor_name=validate.text(counsellor_name, "辅导员", "counsellor_name", 50, False),
                 counsellor_phone=validate.text(counsellor_phone, "辅导员电话", "counsellor_phone", 32, False),
             )
@@ -50,7 +54,8 @@ def create_enterprise(staff, name, industry="", contact_name="", contact_phone="
     try:
         with transaction():
             enterprise = Enterprise.create(
-                name=name, industry=validate.text(industry, "行业", "industry", 50, False),
+                name=name,
+                industry=validate.text(industry, "行业", "industry", 50, False),
                 contact_name=validate.text(contact_name, "联系人", "contact_name", 50, False),
                 contact_phone=validate.text(contact_phone, "联系电话", "contact_phone", 32, False),
             )
@@ -74,7 +79,9 @@ def _materials(items):
                 "name": validate.text(item.get("name"), "物料名称", "material_name", 100),
                 "unit": validate.text(item.get("unit", "个"), "单位", "material_unit", 16),
                 "per_piece": validate.positive_int(item.get("per_piece", 1), "每件用量", "per_piece", 1000),
-                "loss_permille": validate.non_negative_int(item.get("loss_permille", 0), "损耗率", "loss_permille", 1000),
+                "loss_permille": validate.non_negative_int(
+                    item.get("loss_permille", 0), "损耗率", "loss_permille", 1000
+                ),
             }
         )
     return clean
@@ -96,10 +103,14 @@ def publish_job(staff, data, now):
         "station": station_id,
         "title": validate.text(data.get("title"), "工作名称", "title", 100),
         "process": validate.text(data.get("process", ""), "工序", "process", 200, False),
-        "unit_price_fen": validate.positive_int(data.get("unit_price_fen"), "单价（分）", "unit_price_fen", MAX_RATE_FEN),
+        "unit_price_fen": validate.positive_int(
+            data.get("unit_price_fen"), "单价（分）", "unit_price_fen", MAX_RATE_FEN
+        ),
         "total_pieces": validate.positive_int(data.get("total_pieces"), "总件数", "total_pieces"),
         "per_worker_cap": validate.non_negative_int(data.get("per_worker_cap", 0), "每人上限", "per_worker_cap"),
-        "quality_standard": validate.text(data.get("quality_standard", ""), "质量标准", "quality_standard", 2000, False),
+        "quality_standard": validate.text(
+            data.get("quality_standard", ""), "质量标准", "quality_standard", 2000, False
+        ),
         "opens_at": validate.utc_datetime(data.get("opens_at"), "opens_at"),
         "closes_at": validate.utc_datetime(data.get("closes_at"), "closes_at"),
         "created_at": now,
@@ -135,11 +146,15 @@ def update_job(staff, job_id, data, now):
         raise BadRequest(f"cannot change {sorted(unknown)}", code="invalid_field")
     fields = {Job.updated_at: now}
     if "unit_price_fen" in data:
-        fields[Job.unit_price_fen] = validate.positive_int(data["unit_price_fen"], "单价（分）", "unit_price_fen", MAX_RATE_FEN)
+        fields[Job.unit_price_fen] = validate.positive_int(
+            data["unit_price_fen"], "单价（分）", "unit_price_fen", MAX_RATE_FEN
+        )
     if "per_worker_cap" in data:
         fields[Job.per_worker_cap] = validate.non_negative_int(data["per_worker_cap"], "每人上限", "per_worker_cap")
     if "quality_standard" in data:
-        fields[Job.quality_standard] = validate.text(data["quality_standard"], "质量标准", "quality_standard", 2000, False)
+        fields[Job.quality_standard] = validate.text(
+            data["quality_standard"], "质量标准", "quality_standard", 2000, False
+        )
     if "title" in data:
         fields[Job.title] = validate.text(data["title"], "工作名称", "title", 100)
     if "process" in data:

@@ -23,8 +23,16 @@ def enqueue_daily_summaries(now):
     balances = ledger.worker_balances([worker_id for worker_id, _, _ in rows]) if rows else {}
     with transaction():
         for worker_id, count, amount in rows:
-            notices.enqueue(worker_id, "daily_summary",
-                            {"date": day.isoformat(), "count": int(count or 0), "amount_fen": int(amount or 0),
-                             "owed_fen": balances[worker_id]["owed"]},
-                            key=f"daily_summary:{day.isoformat()}:{worker_id}", now=now)
+            notices.enqueue(
+                worker_id,
+                "daily_summary",
+                {
+                    "date": day.isoformat(),
+                    "count": int(count or 0),
+                    "amount_fen": int(amount or 0),
+                    "owed_fen": balances[worker_id]["owed"],
+                },
+                key=f"daily_summary:{day.isoformat()}:{worker_id}",
+                now=now,
+            )
     return len(rows)

@@ -21,8 +21,16 @@ ENTERPRISES = [("成安鞋灯电子厂", "鞋灯", "赵经理", "13900000001"), 
 
 JOBS = [
     # station index, enterprise index, title, process, fen, total, cap, materials
-    (0, 0, "鞋灯卡扣组装", "把灯珠卡扣装入鞋灯外壳", 10, 20000, 2000,
-     [("鞋灯外壳", "个", 1, 5), ("卡扣", "个", 2, 10)]),
+    (
+        0,
+        0,
+        "鞋灯卡扣组装",
+        "把灯珠卡扣装入鞋灯外壳",
+        10,
+        20000,
+        2000,
+        [("鞋灯外壳", "个", 1, 5), ("卡扣", "个", 2, 10)],
+    ),
     (1, 0, "鞋灯线头修剪", "修剪导线并套热缩管", 8, 10000, 1500, [("热缩管", "根", 1, 20)]),
     (1, 1, "箱包拉链头装配", "拉链头穿入拉链并压紧", 12, 8000, 1000, [("拉链头", "个", 1, 10)]),
     (2, 1, "箱包提手缝合", "按样品缝合提手两端", 15, 5000, 600, [("提手", "条", 1, 5), ("缝线", "米", 2, 50)]),
@@ -32,11 +40,13 @@ JOBS = [
 def seed(now):
     """Create the demo market once; running it again changes nothing."""
     admin = Staff.get_or_none(Staff.username == "admin") or accounts.create_staff(
-        "admin", DEMO_PASSWORD, "admin", name="县市场管理员")
+        "admin", DEMO_PASSWORD, "admin", name="县市场管理员"
+    )
     stations = []
     for name, kind, parent, address, counsellor, phone in STATIONS:
         station = Station.get_or_none(Station.name == name) or catalog.create_station(
-            admin, name, kind, stations[parent].id if parent is not None else None, address, counsellor, phone, now)
+            admin, name, kind, stations[parent].id if parent is not None else None, address, counsellor, phone, now
+        )
         stations.append(station)
     for index, station in enumerate(stations):
         username = f"station{index}"
@@ -45,18 +55,29 @@ def seed(now):
     if Staff.get_or_none(Staff.username == "counsellor") is None:
         accounts.create_staff("counsellor", DEMO_PASSWORD, "counsellor", station=stations[0].id, name="王辅导员")
     enterprises = [
-        Enterprise.get_or_none(Enterprise.name == name) or catalog.create_enterprise(admin, name, industry, contact,
-                                                                                     phone, now)
+        Enterprise.get_or_none(Enterprise.name == name)
+        or catalog.create_enterprise(admin, name, industry, contact, phone, now)
         for name, industry, contact, phone in ENTERPRISES
     ]
     for s_idx, e_idx, title, process, fen, total, cap, materials in JOBS:
         if Job.get_or_none((Job.title == title) & (Job.station == stations[s_idx].id)) is not None:
             continue
-        catalog.publish_job(admin, {
-            "station_id": stations[s_idx].id, "enterprise_id": enterprises[e_idx].id, "title": title,
-            "process": process, "unit_price_fen": fen, "total_pieces": total, "per_worker_cap": cap,
-            "quality_standard": "按企业样品验收：外观无划痕、装配到位、无漏装。",
-            "closes_at": (now + dt.timedelta(days=90)).replace(tzinfo=dt.timezone.utc).isoformat(),
-            "materials": [{"name": n, "unit": u, "per_piece": p, "loss_permille": loss} for n, u, p, loss in materials],
-        }, now)
+        catalog.publish_job(
+            admin,
+            {
+                "station_id": stations[s_idx].id,
+                "enterprise_id": enterprises[e_idx].id,
+                "title": title,
+                "process": process,
+                "unit_price_fen": fen,
+                "total_pieces": total,
+                "per_worker_cap": cap,
+                "quality_standard": "按企业样品验收：外观无划痕、装配到位、无漏装。",
+                "closes_at": (now + dt.timedelta(days=90)).replace(tzinfo=dt.timezone.utc).isoformat(),
+                "materials": [
+                    {"name": n, "unit": u, "per_piece": p, "loss_permille": loss} for n, u, p, loss in materials
+                ],
+            },
+            now,
+        )
     return {"stations": len(stations), "enterprises": len(enterprises), "jobs": Job.select().count()}

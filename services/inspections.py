@@ -89,29 +89,52 @@ def _record(staff, order, accepted, rejected, rework, request_id, note, now):
             reworked=Order.reworked + rework,
             updated_at=now,
         )
-        .where(
-            (Order.id == order.id)
-            & (Order.reported - Order.accepted - Order.rejected - Order.reworked >= counted)
-        )
+        .where((Order.id == order.id) & (Order.reported - Order.accepted - Order.rejected - Order.reworked >= counted))
         .execute()
     )
     if not updated:
         waiting = Order.get_by_id(order.id).awaiting_inspection
         raise Conflict(f"待检件数只有 {waiting} 件", code="more_than_reported", waiting=waiting)
     inspection = Inspection.create(
-        order=order.id, worker=order.worker_id, accepted=accepted, rejected=rejected, rework=rework,
-        rate_fen=order.rate_fen, amount_fen=accepted * order.rate_fen, inspector=staff.id, note=note,
-        request_id=request_id, created_at=now,
+        order=order.id,
+        worker=order.worker_id,
+        accepted=accepted,
+        rejected=rejected,
+        rework=rework,
+        rate_fen=order.rate_fen,
+        amount_fen=accepted * order.rate_fen,
+        inspector=staff.id,
+        note=note,
+        request_id=request_id,
+        created_at=now,
     )
     _post_earning(inspection, order, now)
     _finish_if_done(order.id, now)
-    audit(staff, "inspection.record", inspection, order.job.station_id, now,
-          order=order.id, accepted=accepted, rejected=rejected, rework=rework, amount_fen=inspection.amount_fen)
+    audit(
+        staff,
+        "inspection.record",
+        inspection,
+        order.job.station_id,
+        now,
+        order=order.id,
+        accepted=accepted,
+        rejected=rejected,
+        rework=rework,
+        amount_fen=inspection.amount_fen,
+    )
     if inspection.amount_fen > 0:
-        notices.enqueue(order.worker_id, "pieces_accepted",
-                        {"count": accepted, "amount_fen": inspection.amount_fen, "job": order.job.title,
-                         "inspection_id": inspection.id},
-                        key=f"pieces_accepted:{inspection.id}", now=now)
+        notices.enqueue(
+            order.worker_id,
+            "pieces_accepted",
+            {
+                "count": accepted,
+                "amount_fen": inspection.amount_fen,
+                "job": order.job.title,
+                "inspection_id": inspection.id,
+            },
+            key=f"pieces_accepted:{inspection.id}",
+            now=now,
+        )
     return inspection
 
 
@@ -162,23 +185,43 @@ def correct(staff, inspection_id, accepted, rejected, rework, request_id, now, n
         amount = delta[0] * original.rate_fen
         if amount < 0 and ledger.owed_fen(order.worker_id) + amount < 0:
             raise Conflict("这些工钱已经结算，不能直接冲减，请先与工人核对", code="already_paid")
-        moved = Order.update(
-            accepted=Order.accepted + delta[0], rejected=Order.rejected + delta[1],
-            reworked=Order.reworked + delta[2], updated_at=now,
-        ).where((Order.id == order.id) & (Order.reported - Order.reworked - delta[2] <= Order.quantity)).execute()
+        moved = (
+            Order.update(
+                accepted=Order.accepted + delta[0],
+                rejected=Order.rejected + delta[1],
+                reworked=Order.reworked + delta[2],
+                updated_at=now,
+            )
+            .where((Order.id == order.id) & (Order.reported - Order.reworked - delta[2] <= Order.quantity))
+            .execute()
+        )
         if not moved:
             raise Conflict("返工件已重新报数，不能这样更正", code="rework_already_reported")
         fix = Inspection.create(
-            order=order.id, worker=order.worker_id, accepted=delta[0], rejected=delta[1], rework=delta[2],
-            rate_fen=original.rate_fen, amount_fen=amount, inspector=staff.id, corrects=original.id,
-            note=note, request_id=request_id, created_at=now,
+            order=order.id,
+            worker=order.worker_id,
+            accepted=delta[0],
+            rejected=delta[1],
+            rework=delta[2],
+            rate_fen=original.rate_fen,
+            amount_fen=amount,
+            inspector=staff.id,
+            corrects=original.id,
+            note=note,
+            request_id=request_id,
+            created_at=now,
         )
         if amount:
             ledger.post(
-                key=f"earning:{fix.id}", kind="earning_correction",
-                legs=[(ledger.enterprise_labour(order.job.enterprise_id), amount),
-                      (ledger.worker_payable(order.worker_id), -amount, fix.id)],
-                business_date=business_date(now), memo=f"correction of inspection {original.id}", now=now,
+                key=f"earning:{fix.id}",
+                kind="earning_correction",
+                legs=[
+                    (ledger.enterprise_labour(order.job.enterprise_id), amount),
+                    (ledger.worker_payable(order.worker_id), -amount, fix.id),
+                ],
+                business_date=business_date(now),
+                memo=f"correction of inspection {original.id}",
+                now=now,
             )
         audit(staff, "inspection.correct", fix, order.job.station_id, now, corrects=original.id, delta=delta)
     return fix, True
@@ -186,9 +229,7 @@ def correct(staff, inspection_id, accepted, rejected, rework, request_id, now, n
 
 def _current_counts(original):
     row = (
-        Inspection.select(
-            fn.SUM(Inspection.accepted), fn.SUM(Inspection.rejected), fn.SUM(Inspection.rework)
-        )
+        Inspection.select(fn.SUM(Inspection.accepted), fn.SUM(Inspection.rejected), fn.SUM(Inspection.rework))
         .where((Inspection.id == original.id) | (Inspection.corrects == original.id))
         .tuples()
         .first()

@@ -35,10 +35,25 @@ def move_materials(staff, order_id, material_id, kind, quantity, request_id, now
         with transaction():
             if kind == "return" and quantity > out_with_worker(order.id, material.id):
                 raise Conflict("退回数量超过了已领未退的数量", code="return_exceeds_issued")
-            movement = MaterialMovement.create(order=order.id, material=material.id, kind=kind, quantity=quantity,
-                                               staff=staff.id, request_id=request_id, created_at=now)
-            audit(staff, f"material.{kind}", movement, order.job.station_id, now,
-                  order=order.id, material=material.name, quantity=quantity)
+            movement = MaterialMovement.create(
+                order=order.id,
+                material=material.id,
+                kind=kind,
+                quantity=quantity,
+                staff=staff.id,
+                request_id=request_id,
+                created_at=now,
+            )
+            audit(
+                staff,
+                f"material.{kind}",
+                movement,
+                order.job.station_id,
+                now,
+                order=order.id,
+                material=material.name,
+                quantity=quantity,
+            )
     except IntegrityError:
         return MaterialMovement.get(MaterialMovement.request_id == request_id), False
     return movement, True
@@ -74,10 +89,16 @@ def balance_for_order(order):
         returned = moved.get(material.id, {}).get("return", 0)
         used = pieces * material.per_piece
         allowed_loss = used * material.loss_permille // 1000
-        result.append({
-            "material_id": material.id, "name": material.name, "unit": material.unit, "issued": issued,
-            "returned": returned, "used": used, "allowed_loss": allowed_loss,
-            "unaccounted": issued - returned - used,
-        })
+        result.append(
+            {
+                "material_id": material.id,
+                "name": material.name,
+                "unit": material.unit,
+                "issued": issued,
+                "returned": returned,
+                "used": used,
+                "allowed_loss": allowed_loss,
+                "unaccounted": issued - returned - used,
+            }
+        )
     return result
-

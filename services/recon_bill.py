@@ -28,8 +28,13 @@ def payouts_match_bill(day):
     try:
         rows = source(day.date)
     except Exception as exc:  # noqa: BLE001 - an unreadable bill is itself a finding, the other checks go on
-        yield Finding("bill_unavailable", "bill", day.date.isoformat(), f"无法取得微信支付 {day.date} 的资金账单：{exc}"[:480],
-                      {"error": str(exc)[:300]})
+        yield Finding(
+            "bill_unavailable",
+            "bill",
+            day.date.isoformat(),
+            f"无法取得微信支付 {day.date} 的资金账单：{exc}"[:480],
+            {"error": str(exc)[:300]},
+        )
         return
     billed = {}
     for row in rows:
@@ -38,9 +43,12 @@ def payouts_match_bill(day):
     ours = {
         number: (payout_id, amount)
         for payout_id, number, amount in db.execute(
-            Payout.select(Payout.id, Payout.out_bill_no, Payout.amount_fen)
-            .where((Payout.method == "wechat") & (Payout.state == "SUCCESS")
-                   & (Payout.finished_at >= day.start) & (Payout.finished_at < day.end))
+            Payout.select(Payout.id, Payout.out_bill_no, Payout.amount_fen).where(
+                (Payout.method == "wechat")
+                & (Payout.state == "SUCCESS")
+                & (Payout.finished_at >= day.start)
+                & (Payout.finished_at < day.end)
+            )
         ).fetchall()
     }
     day.stats["bill_rows"] = sum(len(v) for v in billed.values())
@@ -48,17 +56,34 @@ def payouts_match_bill(day):
     for number, (payout_id, amount) in sorted(ours.items()):
         rows_for = billed.get(number)
         if not rows_for:
-            yield Finding("bill_row_missing", "payout", payout_id,
-                          f"付款 {number}（{_yuan(amount)}）已成功，但微信支付资金账单里没有这笔",
-                          {"out_bill_no": number, "amount_fen": amount})
+            yield Finding(
+                "bill_row_missing",
+                "payout",
+                payout_id,
+                f"付款 {number}（{_yuan(amount)}）已成功，但微信支付资金账单里没有这笔",
+                {"out_bill_no": number, "amount_fen": amount},
+            )
         elif len(rows_for) > 1:
-            yield Finding("bill_row_duplicate", "payout", payout_id,
-                          f"付款 {number} 在微信支付资金账单里出现 {len(rows_for)} 次", {"out_bill_no": number})
+            yield Finding(
+                "bill_row_duplicate",
+                "payout",
+                payout_id,
+                f"付款 {number} 在微信支付资金账单里出现 {len(rows_for)} 次",
+                {"out_bill_no": number},
+            )
         elif rows_for[0]["amount_fen"] != amount:
-            yield Finding("bill_amount_mismatch", "payout", payout_id,
-                          f"付款 {number} 我方 {_yuan(amount)}，微信支付账单 {_yuan(rows_for[0]['amount_fen'])}",
-                          {"out_bill_no": number, "amount_fen": amount,
-                           "bill_fen": rows_for[0]["amount_fen"], "transfer_bill_no": rows_for[0].get("transfer_bill_no")})
+            yield Finding(
+                "bill_amount_mismatch",
+                "payout",
+                payout_id,
+                f"付款 {number} 我方 {_yuan(amount)}，微信支付账单 {_yuan(rows_for[0]['amount_fen'])}",
+                {
+                    "out_bill_no": number,
+                    "amount_fen": amount,
+                    "bill_fen": rows_for[0]["amount_fen"],
+                    "transfer_bill_no": rows_for[0].get("transfer_bill_no"),
+                },
+            )
     extra = sorted(set(billed) - set(ours))
     elsewhere = {}
     for part in chunks(extra):
@@ -67,7 +92,15 @@ def payouts_match_bill(day):
         row = billed[number][0]
         known = elsewhere.get(number)
         state = f"我方记录状态 {known.state}" if known else "我方没有这笔付款"
-        yield Finding("bill_row_unmatched", "bill_row", number,
-                      f"微信支付资金账单有一笔 {number}（{_yuan(row['amount_fen'])}），{state}",
-                      {"out_bill_no": number, "bill_fen": row["amount_fen"], "transfer_bill_no": row.get("transfer_bill_no"),
-                       "payout": known.id if known else None})
+        yield Finding(
+            "bill_row_unmatched",
+            "bill_row",
+            number,
+            f"微信支付资金账单有一笔 {number}（{_yuan(row['amount_fen'])}），{state}",
+            {
+                "out_bill_no": number,
+                "bill_fen": row["amount_fen"],
+                "transfer_bill_no": row.get("transfer_bill_no"),
+                "payout": known.id if known else None,
+            },
+        )

@@ -62,8 +62,15 @@ class Day:
     def postings(self):
         """(posting id, txn id, account id, fen, inspection id, txn kind, txn key) of the day's transactions."""
         rows = db.execute(
-            Posting.select(Posting.id, Posting.txn, Posting.account, Posting.amount_fen, Posting.inspection,
-                           LedgerTxn.kind, LedgerTxn.key)
+            Posting.select(
+                Posting.id,
+                Posting.txn,
+                Posting.account,
+                Posting.amount_fen,
+                Posting.inspection,
+                LedgerTxn.kind,
+                LedgerTxn.key,
+            )
             .join(LedgerTxn)
             .where(LedgerTxn.business_date == self.date)
             .order_by(Posting.id)
@@ -73,16 +80,16 @@ class Day:
 
     @cached_property
     def txns(self):
-        rows = db.execute(LedgerTxn.select(LedgerTxn.id, LedgerTxn.kind, LedgerTxn.key)
-                          .where(LedgerTxn.business_date == self.date)).fetchall()
+        rows = db.execute(
+            LedgerTxn.select(LedgerTxn.id, LedgerTxn.kind, LedgerTxn.key).where(LedgerTxn.business_date == self.date)
+        ).fetchall()
         self.stats["transactions"] = len(rows)
         return rows
 
     @cached_property
     def accounts(self):
         """{account id: (kind, worker id)} of every account the day touches."""
-        day_accounts = (Posting.select(Posting.account).join(LedgerTxn)
-                        .where(LedgerTxn.business_date == self.date))
+        day_accounts = Posting.select(Posting.account).join(LedgerTxn).where(LedgerTxn.business_date == self.date)
         return {
             account_id: (kind, worker_id)
             for account_id, kind, worker_id in db.execute(
@@ -94,9 +101,17 @@ class Day:
     def inspections(self):
         """(id, worker, order, accepted, rejected, rework, rate, amount, order's locked rate) of the day."""
         rows = db.execute(
-            Inspection.select(Inspection.id, Inspection.worker, Inspection.order, Inspection.accepted,
-                              Inspection.rejected, Inspection.rework, Inspection.rate_fen, Inspection.amount_fen,
-                              Order.rate_fen)
+            Inspection.select(
+                Inspection.id,
+                Inspection.worker,
+                Inspection.order,
+                Inspection.accepted,
+                Inspection.rejected,
+                Inspection.rework,
+                Inspection.rate_fen,
+                Inspection.amount_fen,
+                Order.rate_fen,
+            )
             .join(Order)
             .where((Inspection.created_at >= self.start) & (Inspection.created_at < self.end))
         ).fetchall()
@@ -117,10 +132,9 @@ class Day:
 
     def material_orders(self):
         """Subquery of the orders whose materials or inspected pieces changed during the day."""
-        return (
-            Inspection.select(Inspection.order).where(self._in_day(Inspection.created_at))
-            | MaterialMovement.select(MaterialMovement.order).where(self._in_day(MaterialMovement.created_at))
-        )
+        return Inspection.select(Inspection.order).where(self._in_day(Inspection.created_at)) | MaterialMovement.select(
+            MaterialMovement.order
+        ).where(self._in_day(MaterialMovement.created_at))
 
     def new_order_jobs(self):
         """Subquery of the jobs that took orders during the day."""

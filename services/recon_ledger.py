@@ -31,12 +31,17 @@ def transactions_balance(day):
         totals[txn_id] = totals.get(txn_id, 0) + amount
     for txn_id, kind, key in day.txns:
         if txn_id not in totals:
-            yield Finding("txn_empty", "ledger_txn", txn_id, f"账务分录 {key} 没有任何记账行",
-                          {"key": key, "kind": kind})
+            yield Finding(
+                "txn_empty", "ledger_txn", txn_id, f"账务分录 {key} 没有任何记账行", {"key": key, "kind": kind}
+            )
         elif totals[txn_id] != 0:
-            yield Finding("txn_unbalanced", "ledger_txn", txn_id,
-                          f"账务分录 {key} 借贷不平，差额 {_yuan(totals[txn_id])}",
-                          {"key": key, "kind": kind, "total_fen": totals[txn_id]})
+            yield Finding(
+                "txn_unbalanced",
+                "ledger_txn",
+                txn_id,
+                f"账务分录 {key} 借贷不平，差额 {_yuan(totals[txn_id])}",
+                {"key": key, "kind": kind, "total_fen": totals[txn_id]},
+            )
 
 
 @check("earnings_match_inspections")
@@ -51,31 +56,55 @@ def earnings_match_inspections(day):
     for ids in chunks(seen - set(by_inspection)):
         for _, account_id, amount, inspection_id in (
             Posting.select(Posting.id, Posting.account, Posting.amount_fen, Posting.inspection)
-            .where(Posting.inspection.in_(ids)).tuples()
+            .where(Posting.inspection.in_(ids))
+            .tuples()
         ):
             by_inspection.setdefault(inspection_id, []).append((account_id, amount))
     for inspection_id, worker_id, order_id, accepted, _, _, rate, amount, order_rate in day.inspections:
         expected = accepted * order_rate
-        detail = {"order": order_id, "worker": worker_id, "accepted": accepted, "rate_fen": order_rate,
-                  "expected_fen": expected}
+        detail = {
+            "order": order_id,
+            "worker": worker_id,
+            "accepted": accepted,
+            "rate_fen": order_rate,
+            "expected_fen": expected,
+        }
         if rate != order_rate or amount != expected:
-            yield Finding("inspection_amount_wrong", "inspection", inspection_id,
-                          f"质检 {inspection_id} 金额 {_yuan(amount)} 不等于 {accepted} 件 × 锁定单价 {order_rate} 分",
-                          {**detail, "amount_fen": amount, "inspection_rate_fen": rate})
+            yield Finding(
+                "inspection_amount_wrong",
+                "inspection",
+                inspection_id,
+                f"质检 {inspection_id} 金额 {_yuan(amount)} 不等于 {accepted} 件 × 锁定单价 {order_rate} 分",
+                {**detail, "amount_fen": amount, "inspection_rate_fen": rate},
+            )
         legs = by_inspection.get(inspection_id, [])
         credits = [-a for _, a in legs]
         if expected == 0 and not legs:
             continue
         if not legs:
-            yield Finding("earning_missing", "inspection", inspection_id,
-                          f"质检 {inspection_id} 合格 {accepted} 件，但账上没有对应的工钱记账", detail)
+            yield Finding(
+                "earning_missing",
+                "inspection",
+                inspection_id,
+                f"质检 {inspection_id} 合格 {accepted} 件，但账上没有对应的工钱记账",
+                detail,
+            )
         elif len(legs) > 1:
-            yield Finding("earning_duplicate", "inspection", inspection_id,
-                          f"质检 {inspection_id} 有 {len(legs)} 笔工钱记账，应只有一笔", {**detail, "posted_fen": credits})
+            yield Finding(
+                "earning_duplicate",
+                "inspection",
+                inspection_id,
+                f"质检 {inspection_id} 有 {len(legs)} 笔工钱记账，应只有一笔",
+                {**detail, "posted_fen": credits},
+            )
         elif credits[0] != expected:
-            yield Finding("earning_amount_wrong", "inspection", inspection_id,
-                          f"质检 {inspection_id} 记账 {_yuan(credits[0])}，应为 {_yuan(expected)}",
-                          {**detail, "posted_fen": credits[0]})
+            yield Finding(
+                "earning_amount_wrong",
+                "inspection",
+                inspection_id,
+                f"质检 {inspection_id} 记账 {_yuan(credits[0])}，应为 {_yuan(expected)}",
+                {**detail, "posted_fen": credits[0]},
+            )
     yield from _orphan_earnings(day, by_inspection, seen)
 
 
@@ -84,8 +113,13 @@ def _orphan_earnings(day, by_inspection, seen):
     orphans = []
     for posting_id, txn_id, account_id, _, inspection_id, kind, key in day.postings:
         if kind in EARNING_KINDS and account_id in payable and inspection_id is None:
-            yield Finding("earning_without_inspection", "posting", posting_id,
-                          f"工钱记账 {key} 没有对应的质检记录", {"txn": txn_id, "key": key})
+            yield Finding(
+                "earning_without_inspection",
+                "posting",
+                posting_id,
+                f"工钱记账 {key} 没有对应的质检记录",
+                {"txn": txn_id, "key": key},
+            )
         elif inspection_id is not None and inspection_id not in seen:
             orphans.append((posting_id, txn_id, inspection_id, key))
     known = set()
@@ -93,19 +127,29 @@ def _orphan_earnings(day, by_inspection, seen):
         known |= {i for (i,) in Inspection.select(Inspection.id).where(Inspection.id.in_(ids)).tuples()}
     for posting_id, txn_id, inspection_id, key in orphans:
         if inspection_id not in known:
-            yield Finding("earning_without_inspection", "posting", posting_id,
-                          f"工钱记账 {key} 指向不存在的质检 {inspection_id}", {"txn": txn_id, "inspection": inspection_id})
+            yield Finding(
+                "earning_without_inspection",
+                "posting",
+                posting_id,
+                f"工钱记账 {key} 指向不存在的质检 {inspection_id}",
+                {"txn": txn_id, "inspection": inspection_id},
+            )
         else:
-            yield Finding("earning_other_day", "posting", posting_id,
-                          f"工钱记账 {key} 的质检 {inspection_id} 不在当天", {"txn": txn_id, "inspection": inspection_id},
-                          severity="warning")
+            yield Finding(
+                "earning_other_day",
+                "posting",
+                posting_id,
+                f"工钱记账 {key} 的质检 {inspection_id} 不在当天",
+                {"txn": txn_id, "inspection": inspection_id},
+                severity="warning",
+            )
 
 
 def opening_balances(day):
     """{account id: fen} at the start of the day: yesterday's stored closing, else summed from history once."""
-    previous_done = ReconRun.select().where(
-        (ReconRun.business_date == day.previous) & (ReconRun.status == "finished")
-    ).exists()
+    previous_done = (
+        ReconRun.select().where((ReconRun.business_date == day.previous) & (ReconRun.status == "finished")).exists()
+    )
     stored = DailyBalance.select().where(DailyBalance.business_date == day.previous)
     if previous_done:
         day.stats["opening_from"] = "daily_balance"
@@ -135,27 +179,46 @@ def closing_balances(day):
     day.closing = {aid: fen for aid, fen in closing.items() if fen}
     day.stats["accounts_closing"] = len(day.closing)
     if sum(day.closing.values()) != 0:
-        yield Finding("ledger_total_nonzero", "ledger", day.date.isoformat(),
-                      f"当日结束时全部账户余额合计 {_yuan(sum(day.closing.values()))}，应为 0")
+        yield Finding(
+            "ledger_total_nonzero",
+            "ledger",
+            day.date.isoformat(),
+            f"当日结束时全部账户余额合计 {_yuan(sum(day.closing.values()))}，应为 0",
+        )
     for account_id, worst in sorted(lowest.items()):
         if worst > 0:
             kind, worker_id = day.accounts[account_id]
             label = "应付工钱" if kind == "worker_payable" else "在途工钱"
-            yield Finding("worker_balance_negative", "worker", worker_id,
-                          f"工人 {worker_id} 的{label}余额曾为负 {_yuan(-worst)}",
-                          {"account": account_id, "kind": kind, "lowest_owed_fen": -worst,
-                           "closing_owed_fen": -closing[account_id]})
+            yield Finding(
+                "worker_balance_negative",
+                "worker",
+                worker_id,
+                f"工人 {worker_id} 的{label}余额曾为负 {_yuan(-worst)}",
+                {
+                    "account": account_id,
+                    "kind": kind,
+                    "lowest_owed_fen": -worst,
+                    "closing_owed_fen": -closing[account_id],
+                },
+            )
     if not day.closing_was_stored:
         day.store_closing = True
         return
-    stored = dict(DailyBalance.select(DailyBalance.account, DailyBalance.closing_fen)
-                  .where(DailyBalance.business_date == day.date).tuples())
+    stored = dict(
+        DailyBalance.select(DailyBalance.account, DailyBalance.closing_fen)
+        .where(DailyBalance.business_date == day.date)
+        .tuples()
+    )
     for account_id in sorted(set(stored) | set(day.closing)):
         before, now_fen = int(stored.get(account_id, 0)), day.closing.get(account_id, 0)
         if before != now_fen:
-            yield Finding("closing_mismatch", "account", account_id,
-                          f"账户 {account_id} 的当日期末余额与上次对账时不同（{before} 分 → {now_fen} 分），历史记账被改动过",
-                          {"stored_fen": before, "recomputed_fen": now_fen})
+            yield Finding(
+                "closing_mismatch",
+                "account",
+                account_id,
+                f"账户 {account_id} 的当日期末余额与上次对账时不同（{before} 分 → {now_fen} 分），历史记账被改动过",
+                {"stored_fen": before, "recomputed_fen": now_fen},
+            )
 
 
 def store_closing(day):
@@ -165,8 +228,10 @@ def store_closing(day):
     movement = {}
     for _, _, account_id, amount, _, _, _ in day.postings:
         movement[account_id] = movement.get(account_id, 0) + amount
-    rows = [{"business_date": day.date, "account": aid, "closing_fen": fen, "movement_fen": movement.get(aid, 0)}
-            for aid, fen in day.closing.items()]
+    rows = [
+        {"business_date": day.date, "account": aid, "closing_fen": fen, "movement_fen": movement.get(aid, 0)}
+        for aid, fen in day.closing.items()
+    ]
     for i in range(0, len(rows), 500):
         DailyBalance.insert_many(rows[i : i + 500]).execute()
     return len(rows)

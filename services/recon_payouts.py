@@ -42,23 +42,39 @@ def _expected_txns(payout, finished_today):
 def payouts_match_postings(day):
     """Each payout of the day equals its pieces and its ledger postings; no payout posting lacks its payout."""
     made = list(Payout.select().where(Payout.business_date == day.date))
-    finished = list(Payout.select().where((Payout.finished_at >= day.start) & (Payout.finished_at < day.end)
-                                          & (Payout.business_date != day.date)))
+    finished = list(
+        Payout.select().where(
+            (Payout.finished_at >= day.start) & (Payout.finished_at < day.end) & (Payout.business_date != day.date)
+        )
+    )
     day.stats["payouts"] = len(made)
     payouts = {p.out_bill_no: p for p in made + finished}
     made_ids = Payout.select(Payout.id).where(Payout.business_date == day.date)
-    items = dict(PayoutItem.select(PayoutItem.payout, fn.SUM(PayoutItem.amount_fen))
-                 .where(PayoutItem.payout.in_(made_ids)).group_by(PayoutItem.payout).tuples())
+    items = dict(
+        PayoutItem.select(PayoutItem.payout, fn.SUM(PayoutItem.amount_fen))
+        .where(PayoutItem.payout.in_(made_ids))
+        .group_by(PayoutItem.payout)
+        .tuples()
+    )
     txns = _payout_txns(day)
     for payout in made:
         settled = int(items.get(payout.id) or 0)
         if not settled:
-            yield Finding("payout_without_items", "payout", payout.id,
-                          f"付款 {payout.out_bill_no}（{_yuan(payout.amount_fen)}）没有对应的计件明细", {})
+            yield Finding(
+                "payout_without_items",
+                "payout",
+                payout.id,
+                f"付款 {payout.out_bill_no}（{_yuan(payout.amount_fen)}）没有对应的计件明细",
+                {},
+            )
         elif settled != payout.amount_fen:
-            yield Finding("payout_items_mismatch", "payout", payout.id,
-                          f"付款 {payout.out_bill_no} 金额 {_yuan(payout.amount_fen)}，所结计件合计 {_yuan(settled)}",
-                          {"amount_fen": payout.amount_fen, "items_fen": settled})
+            yield Finding(
+                "payout_items_mismatch",
+                "payout",
+                payout.id,
+                f"付款 {payout.out_bill_no} 金额 {_yuan(payout.amount_fen)}，所结计件合计 {_yuan(settled)}",
+                {"amount_fen": payout.amount_fen, "items_fen": settled},
+            )
     for payout in payouts.values():
         finished_today = payout.finished_at is not None and day.start <= payout.finished_at < day.end
         wanted = _expected_txns(payout, finished_today)
@@ -67,21 +83,34 @@ def payouts_match_postings(day):
         for suffix in wanted:
             amount = txns.get((payout.out_bill_no, suffix))
             if amount is None:
-                yield Finding("payout_without_postings", "payout", payout.id,
-                              f"付款 {payout.out_bill_no}（{payout.state}）缺少“{suffix}”记账",
-                              {"out_bill_no": payout.out_bill_no, "missing": suffix, "state": payout.state})
+                yield Finding(
+                    "payout_without_postings",
+                    "payout",
+                    payout.id,
+                    f"付款 {payout.out_bill_no}（{payout.state}）缺少“{suffix}”记账",
+                    {"out_bill_no": payout.out_bill_no, "missing": suffix, "state": payout.state},
+                )
             elif amount != payout.amount_fen:
-                yield Finding("payout_postings_mismatch", "payout", payout.id,
-                              f"付款 {payout.out_bill_no} 金额 {_yuan(payout.amount_fen)}，“{suffix}”记账 {_yuan(amount)}",
-                              {"out_bill_no": payout.out_bill_no, "txn": suffix, "posted_fen": amount})
+                yield Finding(
+                    "payout_postings_mismatch",
+                    "payout",
+                    payout.id,
+                    f"付款 {payout.out_bill_no} 金额 {_yuan(payout.amount_fen)}，“{suffix}”记账 {_yuan(amount)}",
+                    {"out_bill_no": payout.out_bill_no, "txn": suffix, "posted_fen": amount},
+                )
     known = {p.out_bill_no for p in payouts.values()}
     missing = {number for number, _ in txns} - known
     for part in chunks(missing):
         known |= {n for (n,) in Payout.select(Payout.out_bill_no).where(Payout.out_bill_no.in_(part)).tuples()}
     for number, suffix in sorted(txns):
         if number not in known:
-            yield Finding("payout_posting_without_payout", "ledger_txn", f"payout:{number}:{suffix}",
-                          f"记账 payout:{number}:{suffix} 没有对应的付款记录", {"out_bill_no": number})
+            yield Finding(
+                "payout_posting_without_payout",
+                "ledger_txn",
+                f"payout:{number}:{suffix}",
+                f"记账 payout:{number}:{suffix} 没有对应的付款记录",
+                {"out_bill_no": number},
+            )
 
 
 def _payout_txns(day):
@@ -110,16 +139,24 @@ def nothing_settled_twice(day):
     roots_query = PayoutItem.select(PayoutItem.inspection).where(PayoutItem.payout.in_(made))
     value, settled, payers = {}, {}, {}
     roots_sql, roots_params = roots_query.sql()
-    corrections = (f'SELECT id, corrects_id, amount_fen FROM "inspection"{_indexed_by("inspection_corrects_id")} '
-                   f"WHERE corrects_id IN ({roots_sql})")
-    for row_id, corrects_id, amount in db.execute(
-        Inspection.select(Inspection.id, Inspection.corrects, Inspection.amount_fen).where(Inspection.id.in_(roots_query))
-    ).fetchall() + db.execute_sql(corrections, roots_params).fetchall():
+    corrections = (
+        f'SELECT id, corrects_id, amount_fen FROM "inspection"{_indexed_by("inspection_corrects_id")} '
+        f"WHERE corrects_id IN ({roots_sql})"
+    )
+    for row_id, corrects_id, amount in (
+        db.execute(
+            Inspection.select(Inspection.id, Inspection.corrects, Inspection.amount_fen).where(
+                Inspection.id.in_(roots_query)
+            )
+        ).fetchall()
+        + db.execute_sql(corrections, roots_params).fetchall()
+    ):
         key = corrects_id or row_id
         value[key] = value.get(key, 0) + amount
     roots = set()
     for inspection_id, payout_id, amount, state in db.execute(
-        PayoutItem.select(PayoutItem.inspection, PayoutItem.payout, PayoutItem.amount_fen, Payout.state).join(Payout)
+        PayoutItem.select(PayoutItem.inspection, PayoutItem.payout, PayoutItem.amount_fen, Payout.state)
+        .join(Payout)
         .where(PayoutItem.inspection.in_(roots_query))
     ).fetchall():
         roots.add(inspection_id)
@@ -129,11 +166,18 @@ def nothing_settled_twice(day):
         payers.setdefault(inspection_id, []).append(payout_id)
     for inspection_id in sorted(roots):
         if settled.get(inspection_id, 0) > value.get(inspection_id, 0):
-            yield Finding("settled_twice", "inspection", inspection_id,
-                          f"质检 {inspection_id} 的工钱 {_yuan(value.get(inspection_id, 0))} 被付款结算了 "
-                          f"{_yuan(settled[inspection_id])}", {"payouts": payers.get(inspection_id, []),
-                                                             "value_fen": value.get(inspection_id, 0),
-                                                             "settled_fen": settled[inspection_id]})
+            yield Finding(
+                "settled_twice",
+                "inspection",
+                inspection_id,
+                f"质检 {inspection_id} 的工钱 {_yuan(value.get(inspection_id, 0))} 被付款结算了 "
+                f"{_yuan(settled[inspection_id])}",
+                {
+                    "payouts": payers.get(inspection_id, []),
+                    "value_fen": value.get(inspection_id, 0),
+                    "settled_fen": settled[inspection_id],
+                },
+            )
 
 
 @check("no_payout_stuck")
@@ -142,12 +186,17 @@ def no_payout_stuck(day):
     cutoff = min(day.now, day.end) - STUCK_GRACE
     # by the state index even when statistics say nearly every payout has one state (SQLite would scan them all)
     mark = db.param
-    sql = (f'SELECT id FROM "payout"{_indexed_by("payout_state")} '
-           f"WHERE state IN ({', '.join([mark] * len(IN_FLIGHT))}) AND deadline < {mark}")
+    sql = (
+        f'SELECT id FROM "payout"{_indexed_by("payout_state")} '
+        f"WHERE state IN ({', '.join([mark] * len(IN_FLIGHT))}) AND deadline < {mark}"
+    )
     ids = [row[0] for row in db.execute_sql(sql, [*IN_FLIGHT, cutoff]).fetchall()]
     stuck = Payout.select().where(Payout.id.in_(ids))
     for payout in stuck.order_by(Payout.id):
-        yield Finding("payout_stuck", "payout", payout.id,
-                      f"付款 {payout.out_bill_no}（{_yuan(payout.amount_fen)}）已过确认期限仍在途，状态 {payout.state}",
-                      {"out_bill_no": payout.out_bill_no, "state": payout.state,
-                       "deadline": payout.deadline.isoformat()})
+        yield Finding(
+            "payout_stuck",
+            "payout",
+            payout.id,
+            f"付款 {payout.out_bill_no}（{_yuan(payout.amount_fen)}）已过确认期限仍在途，状态 {payout.state}",
+            {"out_bill_no": payout.out_bill_no, "state": payout.state, "deadline": payout.deadline.isoformat()},
+        )

@@ -66,7 +66,8 @@ def _act(staff, finding_id, note, now, status, allowed_from):
         if finding.status not in allowed_from:
             raise Conflict("这条对账问题已经处理过了", code="finding_already_" + finding.status)
         ReconFinding.update(status=status, note=note, acted_by=staff.id, acted_at=now).where(
-            ReconFinding.id == finding.id).execute()
+            ReconFinding.id == finding.id
+        ).execute()
         audit(staff, f"recon.finding.{status}", finding, None, now, kind=finding.kind, note=note)
     return ReconFinding.get_by_id(finding_id)
 
@@ -90,9 +91,14 @@ def staff_notices(staff, unread_only=True, limit=50):
 
 def run_dict(run):
     return {
-        "business_date": run.business_date.isoformat(), "status": run.status, "claimed_by": run.claimed_by,
-        "claimed_at": iso_utc(run.claimed_at), "finished_at": iso_utc(run.finished_at),
-        "attempts": run.attempts, "findings_count": run.findings_count, "error": run.error,
+        "business_date": run.business_date.isoformat(),
+        "status": run.status,
+        "claimed_by": run.claimed_by,
+        "claimed_at": iso_utc(run.claimed_at),
+        "finished_at": iso_utc(run.finished_at),
+        "attempts": run.attempts,
+        "findings_count": run.findings_count,
+        "error": run.error,
         "summary": json.loads(run.summary or "{}"),
     }
 
@@ -103,9 +109,17 @@ def finding_dicts(findings):
     names = dict(Staff.select(Staff.id, Staff.username).where(Staff.id.in_(list(ids))).tuples()) if ids else {}
     return [
         {
-            "id": f.id, "kind": f.kind, "severity": f.severity, "object_type": f.object_type,
-            "object_id": f.object_id, "message": f.message, "detail": json.loads(f.detail or "{}"),
-            "status": f.status, "note": f.note, "acted_by": names.get(f.acted_by_id), "acted_at": iso_utc(f.acted_at),
+            "id": f.id,
+            "kind": f.kind,
+            "severity": f.severity,
+            "object_type": f.object_type,
+            "object_id": f.object_id,
+            "message": f.message,
+            "detail": json.loads(f.detail or "{}"),
+            "status": f.status,
+            "note": f.note,
+            "acted_by": names.get(f.acted_by_id),
+            "acted_at": iso_utc(f.acted_at),
         }
         for f in findings
     ]

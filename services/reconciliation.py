@@ -63,8 +63,7 @@ def claim(day, now, force=False, owner=None):
     owner = owner or owner_id()
     try:
         with transaction():
-            return ReconRun.create(business_date=day, status="claimed", claimed_by=owner, claimed_at=now,
-                                   heartbeat=now)
+            return ReconRun.create(business_date=day, status="claimed", claimed_by=owner, claimed_at=now, heartbeat=now)
     except IntegrityError:
         pass
     run = ReconRun.get(ReconRun.business_date == day)
@@ -73,10 +72,15 @@ def claim(day, now, force=False, owner=None):
     if run.status in ACTIVE and run.heartbeat > now - _stale_after():
         return None
     taken = (
-        ReconRun.update(status="claimed", claimed_by=owner, claimed_at=now, heartbeat=now,
-                        attempts=ReconRun.attempts + 1, error="")
-        .where((ReconRun.id == run.id) & (ReconRun.status == run.status) & (ReconRun.heartbeat == run.heartbeat)
-               & (ReconRun.claimed_by == run.claimed_by))
+        ReconRun.update(
+            status="claimed", claimed_by=owner, claimed_at=now, heartbeat=now, attempts=ReconRun.attempts + 1, error=""
+        )
+        .where(
+            (ReconRun.id == run.id)
+            & (ReconRun.status == run.status)
+            & (ReconRun.heartbeat == run.heartbeat)
+            & (ReconRun.claimed_by == run.claimed_by)
+        )
         .execute()
     )
     return ReconRun.get_by_id(run.id) if taken else None
@@ -96,7 +100,8 @@ def reconcile_day(day, now, bill_source=None, force=True, owner=None):
     def beat():
         beat_at = now + dt.timedelta(seconds=time.monotonic() - started)
         ReconRun.update(heartbeat=beat_at, status="running").where(
-            (ReconRun.id == run.id) & (ReconRun.claimed_by == owner)).execute()
+            (ReconRun.id == run.id) & (ReconRun.claimed_by == owner)
+        ).execute()
 
     try:
         beat()
@@ -114,7 +119,8 @@ def reconcile_day(day, now, bill_source=None, force=True, owner=None):
         return _finish(run, owner, context, findings, now + dt.timedelta(seconds=time.monotonic() - started)), True
     except Exception as exc:
         ReconRun.update(status="failed", error=f"{type(exc).__name__}: {exc}"[:500]).where(
-            (ReconRun.id == run.id) & (ReconRun.claimed_by == owner)).execute()
+            (ReconRun.id == run.id) & (ReconRun.claimed_by == owner)
+        ).execute()
         log.exception("reconciliation of %s failed", day)
         raise
 
@@ -134,31 +140,50 @@ def _finish(run, owner, context, findings, finished_at):
     kinds = {}
     for finding in findings:
         kinds[finding.kind] = kinds.get(finding.kind, 0) + 1
-    summary = {"findings": kinds, "checked": {k: v for k, v in context.stats.items() if k != "seconds"},
-               "seconds": context.stats.get("seconds", {}), "closing_stored": True}
+    summary = {
+        "findings": kinds,
+        "checked": {k: v for k, v in context.stats.items() if k != "seconds"},
+        "seconds": context.stats.get("seconds", {}),
+        "closing_stored": True,
+    }
     with transaction():
         current = ReconRun.get_by_id(run.id)
         if current.claimed_by != owner:
             raise RuntimeError(f"run of {run.business_date} was taken over by {current.claimed_by}")
-        kept = {(f.kind, f.object_type, f.object_id): f for f in ReconFinding.select().where(ReconFinding.run == run.id)}
+        kept = {
+            (f.kind, f.object_type, f.object_id): f for f in ReconFinding.select().where(ReconFinding.run == run.id)
+        }
         ReconFinding.delete().where(ReconFinding.run == run.id).execute()
         rows = []
         for finding in findings:
             old = kept.get(finding.identity)
-            rows.append({
-                "run": run.id, "kind": finding.kind, "severity": finding.severity,
-                "object_type": finding.object_type, "object_id": str(finding.object_id),
-                "message": finding.message[:500], "detail": json.dumps(finding.detail, ensure_ascii=False, default=str),
-                "status": old.status if old else "open", "note": old.note if old else "",
-                "acted_by": old.acted_by_id if old else None, "acted_at": old.acted_at if old else None,
-                "created_at": old.created_at if old else finished_at,
-            })
+            rows.append(
+                {
+                    "run": run.id,
+                    "kind": finding.kind,
+                    "severity": finding.severity,
+                    "object_type": finding.object_type,
+                    "object_id": str(finding.object_id),
+                    "message": finding.message[:500],
+                    "detail": json.dumps(finding.detail, ensure_ascii=False, default=str),
+                    "status": old.status if old else "open",
+                    "note": old.note if old else "",
+                    "acted_by": old.acted_by_id if old else None,
+                    "acted_at": old.acted_at if old else None,
+                    "created_at": old.created_at if old else finished_at,
+                }
+            )
         for i in range(0, len(rows), 500):
             ReconFinding.insert_many(rows[i : i + 500]).execute()
         recon_ledger.store_closing(context)
-        ReconRun.update(status="finished", finished_at=finished_at, heartbeat=finished_at, error="",
-                        summary=json.dumps(summary, ensure_ascii=False, default=str),
-                        findings_count=len(findings)).where(ReconRun.id == run.id).execute()
+        ReconRun.update(
+            status="finished",
+            finished_at=finished_at,
+            heartbeat=finished_at,
+            error="",
+            summary=json.dumps(summary, ensure_ascii=False, default=str),
+            findings_count=len(findings),
+        ).where(ReconRun.id == run.id).execute()
         if findings:
             _notify_admins(run.business_date, findings, finished_at)
     return ReconRun.get_by_id(run.id)
@@ -168,12 +193,23 @@ def _notify_admins(day, findings, now):
     """One staff notice per admin per distinct set of findings (a re-run with the same findings adds none)."""
     digest = hashlib.sha1("|".join(sorted(":".join(f.identity) for f in findings)).encode()).hexdigest()[:16]
     kinds = sorted({f.kind for f in findings})
-    payload = json.dumps({"date": day.isoformat(), "count": len(findings), "kinds": kinds,
-                          "message": f"{day} 对账发现 {len(findings)} 个问题"}, ensure_ascii=False)
+    payload = json.dumps(
+        {
+            "date": day.isoformat(),
+            "count": len(findings),
+            "kinds": kinds,
+            "message": f"{day} 对账发现 {len(findings)} 个问题",
+        },
+        ensure_ascii=False,
+    )
     for (staff_id,) in Staff.select(Staff.id).where((Staff.role == "admin") & (Staff.active == True)).tuples():  # noqa: E712
-        StaffNotice.insert(staff=staff_id, kind="recon_findings", payload=payload,
-                           dedup_key=f"recon:{day.isoformat()}:{digest}:{staff_id}",
-                           created_at=now).on_conflict_ignore().execute()
+        StaffNotice.insert(
+            staff=staff_id,
+            kind="recon_findings",
+            payload=payload,
+            dedup_key=f"recon:{day.isoformat()}:{digest}:{staff_id}",
+            created_at=now,
+        ).on_conflict_ignore().execute()
 
 
 def go_live_date(config_value=None):
@@ -191,8 +227,12 @@ def days_to_catch_up(now, go_live=None):
     last = business_date(now) - dt.timedelta(days=1)
     if start is None or start > last:
         return []
-    done = {d for (d,) in ReconRun.select(ReconRun.business_date)
-            .where((ReconRun.business_date >= start) & (ReconRun.status == "finished")).tuples()}
+    done = {
+        d
+        for (d,) in ReconRun.select(ReconRun.business_date)
+        .where((ReconRun.business_date >= start) & (ReconRun.status == "finished"))
+        .tuples()
+    }
     days = []
     day = start
     while day <= last:
@@ -213,17 +253,27 @@ def catch_up(now, bill_source=None, go_live=None):
 
 def nightly(now, bill_source=None):
     """Scheduler job (02:00 market time): yesterday and every earlier day still missing; {date: findings}."""
-    return {day.isoformat(): run.findings_count if ran else f"held ({run.status})"
-            for day, run, ran in catch_up(now, bill_source)}
+    return {
+        day.isoformat(): run.findings_count if ran else f"held ({run.status})"
+        for day, run, ran in catch_up(now, bill_source)
+    }
 
 
 def retry_missing_bills(now, bill_source=None, days=3):
     """Scheduler job (late morning): WeChat Pay publishes the fund-flow bill in the morning, after the 02:00 run;
     re-run the recent days whose bill was unavailable. Returns {date: findings}."""
     since = business_date(now) - dt.timedelta(days=days)
-    waiting = (ReconRun.select(ReconRun.business_date).distinct().join(ReconFinding)
-               .where((ReconRun.business_date >= since) & (ReconRun.status == "finished")
-                      & (ReconFinding.kind == "bill_unavailable")).tuples())
+    waiting = (
+        ReconRun.select(ReconRun.business_date)
+        .distinct()
+        .join(ReconFinding)
+        .where(
+            (ReconRun.business_date >= since)
+            & (ReconRun.status == "finished")
+            & (ReconFinding.kind == "bill_unavailable")
+        )
+        .tuples()
+    )
     done = {}
     for (day,) in list(waiting):
         run, ran = reconcile_day(day, now, bill_source=bill_source, force=True)

@@ -11,16 +11,37 @@ from openpyxl.styles import Font
 YUAN = "#,##0.00"
 INT = "0"
 
-PIECE_COLUMNS = [("job_id", "工作编号", INT), ("job", "工作", None), ("station", "驿站", None),
-                 ("rate_fen", "单价(分)", INT), ("rate_yuan", "单价(元)", YUAN), ("accepted", "合格件数", INT),
-                 ("rejected", "不合格件数", INT), ("rework", "返工件数", INT), ("amount_fen", "金额(分)", INT),
-                 ("amount_yuan", "金额(元)", YUAN)]
-MATERIAL_COLUMNS = [("job", "工作", None), ("material", "物料", None), ("unit", "单位", None),
-                    ("issued", "发放", INT), ("returned", "退回", INT), ("used", "成品耗用", INT),
-                    ("allowed_loss", "允许损耗", INT), ("lost", "未退回(损耗)", INT)]
-PAYOUT_COLUMNS = [("business_date", "日期", None), ("method", "方式", None), ("out_bill_no", "付款单号", None),
-                  ("state", "状态", None), ("station", "驿站", None), ("amount_fen", "金额(分)", INT),
-                  ("amount_yuan", "金额(元)", YUAN)]
+PIECE_COLUMNS = [
+    ("job_id", "工作编号", INT),
+    ("job", "工作", None),
+    ("station", "驿站", None),
+    ("rate_fen", "单价(分)", INT),
+    ("rate_yuan", "单价(元)", YUAN),
+    ("accepted", "合格件数", INT),
+    ("rejected", "不合格件数", INT),
+    ("rework", "返工件数", INT),
+    ("amount_fen", "金额(分)", INT),
+    ("amount_yuan", "金额(元)", YUAN),
+]
+MATERIAL_COLUMNS = [
+    ("job", "工作", None),
+    ("material", "物料", None),
+    ("unit", "单位", None),
+    ("issued", "发放", INT),
+    ("returned", "退回", INT),
+    ("used", "成品耗用", INT),
+    ("allowed_loss", "允许损耗", INT),
+    ("lost", "未退回(损耗)", INT),
+]
+PAYOUT_COLUMNS = [
+    ("business_date", "日期", None),
+    ("method", "方式", None),
+    ("out_bill_no", "付款单号", None),
+    ("state", "状态", None),
+    ("station", "驿站", None),
+    ("amount_fen", "金额(分)", INT),
+    ("amount_yuan", "金额(元)", YUAN),
+]
 METHODS = {"wechat": "微信转账", "cash": "现金"}
 
 
@@ -41,8 +62,12 @@ def _with_yuan(row):
 
 def _summary(statement):
     t = statement["totals"]
-    lines = [("合格件数合计", t["accepted"], INT), ("不合格件数合计", t["rejected"], INT),
-             ("返工件数合计", t["rework"], INT), ("计件金额合计(元)", yuan(t["pieces_fen"]), YUAN)]
+    lines = [
+        ("合格件数合计", t["accepted"], INT),
+        ("不合格件数合计", t["rejected"], INT),
+        ("返工件数合计", t["rework"], INT),
+        ("计件金额合计(元)", yuan(t["pieces_fen"]), YUAN),
+    ]
     if statement["kind"] == "enterprise":
         lines.append(("应付金额(元)", yuan(t["owed_fen"]), YUAN))
     else:

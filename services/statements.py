@@ -38,16 +38,37 @@ def month_bounds(month):
 def _piece_rows(where):
     """Accepted, rejected, rework and amount per (job, rate) of inspections matching `where` (one query)."""
     query = (
-        Inspection.select(Job.id, Job.title, Station.name, Inspection.rate_fen, fn.SUM(Inspection.accepted),
-                          fn.SUM(Inspection.rejected), fn.SUM(Inspection.rework), fn.SUM(Inspection.amount_fen))
-        .join(Order).join(Job).join(Station)
+        Inspection.select(
+            Job.id,
+            Job.title,
+            Station.name,
+            Inspection.rate_fen,
+            fn.SUM(Inspection.accepted),
+            fn.SUM(Inspection.rejected),
+            fn.SUM(Inspection.rework),
+            fn.SUM(Inspection.amount_fen),
+        )
+        .join(Order)
+        .join(Job)
+        .join(Station)
         .where(where)
         .group_by(Job.id, Job.title, Station.name, Inspection.rate_fen)
         .order_by(Job.id, Inspection.rate_fen)
         .tuples()
     )
-    return [{"job_id": r[0], "job": r[1], "station": r[2], "rate_fen": r[3], "accepted": int(r[4] or 0),
-             "rejected": int(r[5] or 0), "rework": int(r[6] or 0), "amount_fen": int(r[7] or 0)} for r in query]
+    return [
+        {
+            "job_id": r[0],
+            "job": r[1],
+            "station": r[2],
+            "rate_fen": r[3],
+            "accepted": int(r[4] or 0),
+            "rejected": int(r[5] or 0),
+            "rework": int(r[6] or 0),
+            "amount_fen": int(r[7] or 0),
+        }
+        for r in query
+    ]
 
 
 def _in_month(field, start, end):
@@ -71,29 +92,49 @@ def enterprise_statement(staff, enterprise_id, month):
     ledger_fen = None
     if stations is None:  # the labour account is the enterprise's as a whole
         ledger_fen = int(
-            Posting.select(fn.COALESCE(fn.SUM(Posting.amount_fen), 0)).join(LedgerTxn)
-            .switch(Posting).join(Account)
-            .where((Account.enterprise == enterprise.id) & (Account.kind == "enterprise_labour")
-                   & (LedgerTxn.business_date >= first) & (LedgerTxn.business_date < following))
+            Posting.select(fn.COALESCE(fn.SUM(Posting.amount_fen), 0))
+            .join(LedgerTxn)
+            .switch(Posting)
+            .join(Account)
+            .where(
+                (Account.enterprise == enterprise.id)
+                & (Account.kind == "enterprise_labour")
+                & (LedgerTxn.business_date >= first)
+                & (LedgerTxn.business_date < following)
+            )
             .scalar()
         )
     return {
-        "kind": "enterprise", "id": enterprise.id, "name": enterprise.name, "month": first.strftime("%Y-%m"),
-        "scope": "all" if stations is None else "station", "pieces": pieces, "materials": materials,
-        "totals": {"accepted": sum(r["accepted"] for r in pieces), "rejected": sum(r["rejected"] for r in pieces),
-                   "rework": sum(r["rework"] for r in pieces), "pieces_fen": value,
-                   "owed_fen": ledger_fen if ledger_fen is not None else value, "ledger_fen": ledger_fen},
+        "kind": "enterprise",
+        "id": enterprise.id,
+        "name": enterprise.name,
+        "month": first.strftime("%Y-%m"),
+        "scope": "all" if stations is None else "station",
+        "pieces": pieces,
+        "materials": materials,
+        "totals": {
+            "accepted": sum(r["accepted"] for r in pieces),
+            "rejected": sum(r["rejected"] for r in pieces),
+            "rework": sum(r["rework"] for r in pieces),
+            "pieces_fen": value,
+            "owed_fen": ledger_fen if ledger_fen is not None else value,
+            "ledger_fen": ledger_fen,
+        },
     }
 
 
 def _material_rows(jobs_where, start, end, pieces):
-    lines = list(JobMaterial.select(JobMaterial, Job.id, Job.title).join(Job).where(jobs_where).order_by(JobMaterial.id))
+    lines = list(
+        JobMaterial.select(JobMaterial, Job.id, Job.title).join(Job).where(jobs_where).order_by(JobMaterial.id)
+    )
     moved = {}
     for material_id, kind, total in (
         MaterialMovement.select(MaterialMovement.material, MaterialMovement.kind, fn.SUM(MaterialMovement.quantity))
-        .join(JobMaterial).join(Job)
+        .join(JobMaterial)
+        .join(Job)
         .where(jobs_where & _in_month(MaterialMovement.created_at, start, end))
-        .group_by(MaterialMovement.material, MaterialMovement.kind).tuples()
+        .group_by(MaterialMovement.material, MaterialMovement.kind)
+        .tuples()
     ):
         moved[(material_id, kind)] = int(total or 0)
     made = {}
@@ -106,9 +147,19 @@ def _material_rows(jobs_where, start, end, pieces):
         if not (issued or returned or used):
             continue
         allowance = used * line.loss_permille // 1000
-        rows.append({"job_id": line.job_id, "job": line.job.title, "material": line.name, "unit": line.unit,
-                     "issued": issued, "returned": returned, "used": used, "allowed_loss": allowance,
-                     "lost": issued - returned - used})
+        rows.append(
+            {
+                "job_id": line.job_id,
+                "job": line.job.title,
+                "material": line.name,
+                "unit": line.unit,
+                "issued": issued,
+                "returned": returned,
+                "used": used,
+                "allowed_loss": allowance,
+                "lost": issued - returned - used,
+            }
+        )
     return rows
 
 
@@ -116,8 +167,7 @@ def _worker_in_scope(staff, worker):
     stations = station_ids_for(staff)
     if stations is None or worker.home_station_id in stations:
         return stations
-    worked_here = (Order.select().join(Job)
-                   .where((Order.worker == worker.id) & Job.station.in_(list(stations))).exists())
+    worked_here = Order.select().join(Job).where((Order.worker == worker.id) & Job.station.in_(list(stations))).exists()
     if not worked_here:
         raise Forbidden("无权查看其他驿站工人的对账单", code="other_station")
     return stations
@@ -136,23 +186,44 @@ def worker_statement(staff, worker_id, month):
         where &= Job.station.in_(list(stations))
     pieces = _piece_rows(where)
     payouts = [
-        {"business_date": p.business_date.isoformat(), "method": p.method, "out_bill_no": p.out_bill_no,
-         "state": p.state, "amount_fen": p.amount_fen, "station": p.station.name if p.station_id else ""}
-        for p in Payout.select(Payout, Station).join(Station, JOIN.LEFT_OUTER)
+        {
+            "business_date": p.business_date.isoformat(),
+            "method": p.method,
+            "out_bill_no": p.out_bill_no,
+            "state": p.state,
+            "amount_fen": p.amount_fen,
+            "station": p.station.name if p.station_id else "",
+        }
+        for p in Payout.select(Payout, Station)
+        .join(Station, JOIN.LEFT_OUTER)
         .where((Payout.worker == worker.id) & (Payout.business_date >= first) & (Payout.business_date < following))
         .order_by(Payout.id)
     ]
     owed_end = -int(
-        Posting.select(fn.COALESCE(fn.SUM(Posting.amount_fen), 0)).join(LedgerTxn).switch(Posting).join(Account)
-        .where((Account.worker == worker.id) & (Account.kind == "worker_payable") & (LedgerTxn.business_date < following))
+        Posting.select(fn.COALESCE(fn.SUM(Posting.amount_fen), 0))
+        .join(LedgerTxn)
+        .switch(Posting)
+        .join(Account)
+        .where(
+            (Account.worker == worker.id) & (Account.kind == "worker_payable") & (LedgerTxn.business_date < following)
+        )
         .scalar()
     )
     paid = sum(p["amount_fen"] for p in payouts if p["state"] == "SUCCESS")
     return {
-        "kind": "worker", "id": worker.id, "name": worker.name or worker.real_name or f"工人{worker.id}",
-        "month": first.strftime("%Y-%m"), "scope": "all" if stations is None else "station",
-        "pieces": pieces, "payouts": payouts,
-        "totals": {"accepted": sum(r["accepted"] for r in pieces), "rejected": sum(r["rejected"] for r in pieces),
-                   "rework": sum(r["rework"] for r in pieces), "pieces_fen": sum(r["amount_fen"] for r in pieces),
-                   "paid_fen": paid, "owed_end_fen": owed_end},
+        "kind": "worker",
+        "id": worker.id,
+        "name": worker.name or worker.real_name or f"工人{worker.id}",
+        "month": first.strftime("%Y-%m"),
+        "scope": "all" if stations is None else "station",
+        "pieces": pieces,
+        "payouts": payouts,
+        "totals": {
+            "accepted": sum(r["accepted"] for r in pieces),
+            "rejected": sum(r["rejected"] for r in pieces),
+            "rework": sum(r["rework"] for r in pieces),
+            "pieces_fen": sum(r["amount_fen"] for r in pieces),
+            "paid_fen": paid,
+            "owed_end_fen": owed_end,
+        },
     }

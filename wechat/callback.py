@@ -13,11 +13,11 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from wechatpy import parse_message
 from wechatpy.crypto import PrpCrypto
-from wechatpy.replies import TextReply
 
 from wechat import xmlsafe
+from wechat.message import Message
+from wechat.message import text_reply_xml
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,8 @@ class Endpoint:
 class Inbound:
     """A verified, decrypted, parsed push."""
 
-    message: object  # a wechatpy message/event instance
-    data: dict  # the raw fields (strings, as xmltodict gives them)
+    message: Message
+    data: dict  # the fields (strings; nested elements as dicts, repeated ones as lists)
     fmt: str  # 'xml' | 'json'
     safe: bool
     timestamp: str
@@ -84,11 +84,18 @@ def _check_clock(endpoint, timestamp, now):
         raise CallbackError(403, "timestamp outside the allowed window")
 
 
-def _claim_nonce(endpoint, store, timestamp, nonce):
+def _nonce_key(endpoint, timestamp, nonce):
     if not nonce or len(nonce) > 64:
         raise CallbackError(400, "nonce missing or too long")
-    ttl = 2 * (endpoint.max_skew or MAX_SKEW) + 60
-    if not store.add(f"wx:nonce:{endpoint.name}:{timestamp}:{nonce}", "1", ttl):
+    return f"wx:nonce:{endpoint.name}:{timestamp}:{nonce}"
+
+
+def _nonce_ttl(endpoint):
+    return 2 * (endpoint.max_skew or MAX_SKEW) + 60
+
+
+def _claim_nonce(endpoint, store, timestamp, nonce):
+    if not store.add(_nonce_key(endpoint, timestamp, nonce), "1", _nonce_ttl(endpoint)):
         raise CallbackError(403, "nonce already used")
 
 
@@ -108,7 +115,12 @@ def verify_echo(endpoint, args, store, now=None):
 
 def open_post(endpoint, args, body, store, now=None):
     """Verify, decrypt and parse a pushed POST; the nonce is claimed only once everything checked out."""
-    now = int(time.time()) if now is None else now
+    inbound = _open(endpoint, args, body, int(time.time()) if now is None else now)
+    _claim_nonce(endpoint, store, inbound.timestamp, inbound.nonce)
+    return inbound
+
+
+def _open(endpoint, args, body, now):
     if body is None or len(body) > endpoint.max_body:
         raise CallbackError(413, "body too large")
     timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
@@ -126,9 +138,9 @@ def open_post(endpoint, args, body, store, now=None):
     except xmlsafe.UnsafeBody as exc:
         raise CallbackError(400, exc.reason) from exc
     data = _decrypt(endpoint, outer, args, timestamp, nonce) if safe else outer
-    message = _to_message(data)
-    _claim_nonce(endpoint, store, timestamp, nonce)
-    return Inbound(message=message, data=message._data, fmt=fmt, safe=safe, timestamp=timestamp, nonce=nonce)
+    _nonce_key(endpoint, timestamp, nonce)  # a missing or oversized nonce is refused before anything is stored
+    message = _to_message(xmlsafe.as_strings(data) if fmt == "json" else data)
+    return Inbound(message=message, data=message.data, fmt=fmt, safe=safe, timestamp=timestamp, nonce=nonce)
 
 
 def _decrypt(endpoint, outer, args, timestamp, nonce):
@@ -175,17 +187,17 @@ def decrypt_text(endpoint, encrypt):
 
 
 def _to_message(data):
-    """A wechatpy message for `data`, parsed by wechatpy itself (JSON pushes are rendered to XML first)."""
+    """The Message for `data`, once its type and numeric fields are checked."""
     if not isinstance(data.get("MsgType"), str) or not data["MsgType"]:
         raise CallbackError(400, "MsgType missing")
     for name in ("CreateTime", "MsgId", "MsgID"):
         value = data.get(name)
-        if value is not None and not str(value).lstrip("-").isdigit():
+        if value is not None and not (isinstance(value, str) and value.lstrip("-").isdigit() and len(value) <= 20):
             raise CallbackError(400, f"{name} is not a number")
-    try:
-        return parse_message(xmlsafe.to_xml(data))
-    except Exception as exc:  # wechatpy field conversions on hostile values
-        raise CallbackError(400, "unparseable message") from exc
+    for name in ("FromUserName", "ToUserName", "Event", "EventKey", "Content"):
+        if name in data and data[name] is not None and not isinstance(data[name], str):
+            raise CallbackError(400, f"{name} is not text")
+    return Message(data)
 
 
 def dedupe_key(endpoint, inbound):
@@ -204,10 +216,7 @@ def render_reply(endpoint, inbound, text, now=None, random16=None):
     """(body, mimetype) answering `inbound` with `text`, or 'success' when there is nothing to say."""
     if not text or inbound.fmt == "json":
         return "success", "text/plain"
-    reply = TextReply(message=inbound.message, content=text)
-    if now is not None:
-        reply.time = now
-    xml = reply.render()
+    xml = text_reply_xml(inbound.message, text, int(time.time()) if now is None else now)
     if not inbound.safe:
         return xml, "application/xml"
     return encrypt_reply(endpoint, xml, inbound.nonce, now=now, random16=random16), "application/xml"
@@ -228,18 +237,28 @@ def encrypt_reply(endpoint, plaintext, nonce, now=None, random16=None, fmt="xml"
 
 # Marks a push whose first delivery is still being handled (PostgreSQL text cannot hold NUL bytes).
 PENDING = "lingong:dedupe:pending"
+DEDUPE_TTL = 3 * 24 * 3600
 
 
-def handle_post(endpoint, args, body, store, dispatch, now=None):
+def handle_post(endpoint, args, body, store, dispatch, now=None, replay_safe=None):
     """Open a push, act on it once across processes, answer within WeChat's rules.
 
-    A retry of a message already handled gets the first answer again (or `success` while the first is running);
-    a failing `dispatch` is logged and answered `success`.
+    The nonce and the message's de-duplication key are claimed together (one statement on the database). A retry
+    of a message already handled gets the first answer again (or `success` while the first is running); a push
+    for which `replay_safe(inbound)` is true (a read-only query) is simply answered again, and its answer is not
+    stored. A failing `dispatch` is logged and answered `success`.
     """
     now = int(time.time()) if now is None else now
-    inbound = open_post(endpoint, args, body, store, now)
+    inbound = _open(endpoint, args, body, now)
+    nonce_key = _nonce_key(endpoint, inbound.timestamp, inbound.nonce)
     key = dedupe_key(endpoint, inbound)
-    if not store.add(key, PENDING, 3 * 24 * 3600):
+    claimed = store.add_many({nonce_key: ("1", _nonce_ttl(endpoint)), key: (PENDING, DEDUPE_TTL)})
+    if nonce_key not in claimed:
+        if key in claimed:  # a replayed request must leave nothing behind
+            store.delete(key, PENDING)
+        raise CallbackError(403, "nonce already used")
+    quiet = replay_safe is not None and replay_safe(inbound)
+    if key not in claimed and not quiet:
         first = store.get(key)
         text = None if first in (None, PENDING) else first
         log.info("wechat %s: duplicate push %s answered from cache", endpoint.name, key)
@@ -249,7 +268,8 @@ def handle_post(endpoint, args, body, store, dispatch, now=None):
     except Exception:
         log.exception("wechat %s: command failed for %s", endpoint.name, inbound.data.get("MsgType"))
         text = None
-    store.replace(key, text or "")
+    if not quiet:
+        store.replace(key, text or "")
     return render_reply(endpoint, inbound, text, now)
 
 

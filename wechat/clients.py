@@ -31,8 +31,12 @@ class MiniProgram:
         return _call(self.client.wxa.code_to_session, code)
 
     def phone_number(self, code):
-        result = _call(self.client.post, "wxa/business/getuserphonenumber", data={"code": code},
-                       api_base_url="https://api.weixin.qq.com/")
+        result = _call(
+            self.client.post,
+            "wxa/business/getuserphonenumber",
+            data={"code": code},
+            api_base_url="https://api.weixin.qq.com/",
+        )
         return result["phone_info"]["purePhoneNumber"]
 
 

@@ -1,7 +1,8 @@
 """Registry of official-account commands: menu CLICK keys, text keywords and voice recognition share one table.
 
 A command is `fn(ctx) -> reply text or None`; `ctx` carries the inbound push, the worker (None when not bound),
-and `now`. Commands that need a bound worker get the how-to-bind text instead when there is none.
+and `now`. Commands that need a bound worker get the how-to-bind text instead when there is none. A command
+registered `reads_only` changes nothing: a retried push simply runs it again, and its answer is not stored.
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ class Command:
     fn: object
     keywords: tuple = ()
     needs_worker: bool = True
+    reads_only: bool = False
 
 
 @dataclass
@@ -33,11 +35,11 @@ class Context:
 COMMANDS = {}
 
 
-def command(name, keywords=(), needs_worker=True):
+def command(name, keywords=(), needs_worker=True, reads_only=False):
     """Register `fn` as the command `name` (a menu key), also answering messages that contain a keyword."""
 
     def register(fn):
-        COMMANDS[name] = Command(name, fn, tuple(keywords), needs_worker)
+        COMMANDS[name] = Command(name, fn, tuple(keywords), needs_worker, reads_only)
         return fn
 
     return register

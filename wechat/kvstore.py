@@ -7,11 +7,40 @@ atomic primitive (set-if-absent with a time to live); an expired key counts as a
 import datetime as dt
 import random
 
+from peewee import MySQLDatabase
+
 from models import KeyValue
+from models import db
 from models import upsert
 from models import utcnow
+from prepared import Arg
+from prepared import Prepared
 
 PURGE_EVERY = 200  # on average one purge of expired rows per this many successful adds
+
+
+def _row(n):
+    return {KeyValue.key: Arg(f"k{n}"), KeyValue.value: Arg(f"v{n}"), KeyValue.expires_at: Arg(f"e{n}")}
+
+
+# The callback's hot statements, compiled once per database (see prepared.py).
+_ADD = Prepared(lambda: KeyValue.insert(_row(0)).on_conflict_ignore().as_rowcount())
+_ADD_TWO = Prepared(lambda: KeyValue.insert_many([_row(0), _row(1)]).on_conflict_ignore().returning(KeyValue.key))
+_TAKE_EXPIRED = Prepared(
+    lambda: KeyValue.update(value=Arg("value"), expires_at=Arg("expires")).where(
+        (KeyValue.key == Arg("key")) & KeyValue.expires_at.is_null(False) & (KeyValue.expires_at <= Arg("now"))
+    )
+)
+_GET = Prepared(
+    lambda: KeyValue.select(KeyValue.value).where(
+        (KeyValue.key == Arg("key")) & (KeyValue.expires_at.is_null() | (KeyValue.expires_at > Arg("now")))
+    )
+)
+_REPLACE = Prepared(
+    lambda: KeyValue.update(value=Arg("value")).where(
+        (KeyValue.key == Arg("key")) & (KeyValue.expires_at.is_null() | (KeyValue.expires_at > Arg("now")))
+    )
+)
 
 
 class DbStore:
@@ -21,24 +50,34 @@ class DbStore:
         """Set `key` only if it is absent or expired; True when this call set it."""
         now = utcnow()
         expires = now + dt.timedelta(seconds=ttl)
-        # One statement on the hot path (a callback adds a nonce and a de-duplication key every time).
-        inserted = KeyValue.insert(key=key, value=value, expires_at=expires).on_conflict_ignore().as_rowcount().execute()
-        if not inserted:
-            taken = (
-                KeyValue.update(value=value, expires_at=expires)
-                .where((KeyValue.key == key) & KeyValue.expires_at.is_null(False) & (KeyValue.expires_at <= now))
-                .execute()
-            )
-            return taken == 1
-        if random.randrange(PURGE_EVERY) == 0:
-            self.purge()
+        if not _ADD.rowcount(k0=key, v0=value, e0=expires):
+            return _TAKE_EXPIRED.rowcount(key=key, value=value, expires=expires, now=now) == 1
+        self._maybe_purge()
         return True
 
+    def add_many(self, items):
+        """`add` for {key: (value, ttl)}; the set of keys this call set. Two keys are one statement where the
+        database can say which rows it inserted (a callback claims its nonce and its message key together)."""
+        if len(items) != 2 or isinstance(db.obj, MySQLDatabase):  # MySQL/MariaDB: no INSERT … RETURNING
+            return {key for key, (value, ttl) in items.items() if self.add(key, value, ttl)}
+        now = utcnow()
+        args = {}
+        for n, (key, (value, ttl)) in enumerate(items.items()):
+            args.update({f"k{n}": key, f"v{n}": value, f"e{n}": now + dt.timedelta(seconds=ttl)})
+        added = {row[0] for row in _ADD_TWO.rows(**args)}
+        for key, (value, ttl) in items.items():  # taken but perhaps expired: the one-key path takes it over
+            if key not in added and self.add(key, value, ttl):
+                added.add(key)
+        if added:
+            self._maybe_purge()
+        return added
+
+    def _maybe_purge(self):
+        if random.randrange(PURGE_EVERY) == 0:
+            self.purge()
+
     def get(self, key):
-        row = KeyValue.get_or_none(KeyValue.key == key)
-        if row is None or (row.expires_at is not None and row.expires_at <= utcnow()):
-            return None
-        return row.value
+        return _GET.scalar(key=key, now=utcnow())
 
     def set(self, key, value, ttl=None):
         expires = utcnow() + dt.timedelta(seconds=ttl) if ttl else None
@@ -47,13 +86,7 @@ class DbStore:
 
     def replace(self, key, value):
         """Overwrite the value of a live key, keeping its expiry; False when the key is gone."""
-        now = utcnow()
-        return (
-            KeyValue.update(value=value)
-            .where((KeyValue.key == key) & (KeyValue.expires_at.is_null() | (KeyValue.expires_at > now)))
-            .execute()
-            == 1
-        )
+        return _REPLACE.rowcount(key=key, value=value, now=utcnow()) == 1
 
     def delete(self, key, value=None):
         """Delete `key` (only while it still holds `value`, when given)."""
@@ -80,6 +113,13 @@ class RedisStore:
 
     def add(self, key, value, ttl):
         return bool(self.redis.set(self.prefix + key, value, nx=True, ex=max(1, int(ttl))))
+
+    def add_many(self, items):
+        """`add` for {key: (value, ttl)} in one round trip; the set of keys this call set."""
+        pipe = self.redis.pipeline(transaction=False)
+        for key, (value, ttl) in items.items():
+            pipe.set(self.prefix + key, value, nx=True, ex=max(1, int(ttl)))
+        return {key for key, done in zip(items, pipe.execute(), strict=True) if done}
 
     def get(self, key):
         return self.redis.get(self.prefix + key)

@@ -1,14 +1,14 @@
 """Safe parsing of pushed XML/JSON bodies: no DTDs or entities, UTF-8 only, clear errors for broken input.
 
-Current xmltodict raises ValueError on a hostile DTD (not ExpatError), so both are caught here; a DOCTYPE or
-ENTITY declaration is refused before the parser ever sees it.
+A DOCTYPE or ENTITY declaration is refused before the parser ever sees it, so no entity is ever expanded. XML is
+read with the standard library's expat-backed ElementTree into the shape xmltodict gives (a dict of strings, a
+nested element as a dict, a repeated one as a list, an empty one as None).
 """
 
 import json
 import re
-from xml.parsers.expat import ExpatError
-
-import xmltodict
+from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import XMLParser
 
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -36,14 +36,37 @@ def decode_text(body):
 def parse_xml(body):
     """The fields under the <xml> root of `body` as a dict of strings (nested dicts/lists kept)."""
     text = decode_text(body)
+    parser = XMLParser(encoding="utf-8")  # the bytes were checked as UTF-8, whatever the declaration says
     try:
-        tree = xmltodict.parse(text, disable_entities=True)
-    except (ExpatError, ValueError) as exc:
+        parser.feed(text.encode("utf-8"))
+        root = parser.close()
+    except (ParseError, ValueError) as exc:
         raise UnsafeBody("broken XML") from exc
-    root = tree.get("xml") if isinstance(tree, dict) else None
-    if not isinstance(root, dict):
+    fields = _fields(root) if root.tag == "xml" else None
+    if not isinstance(fields, dict):
         raise UnsafeBody("root element must be <xml> with fields")
-    return root
+    return fields
+
+
+def _fields(element):
+    if len(element) == 0:
+        text = (element.text or "").strip()
+        return text or None
+    out = {}
+    for child in element:
+        value = _fields(child)
+        if child.tag in out:
+            previous = out[child.tag]
+            if isinstance(previous, list):
+                previous.append(value)
+            else:
+                out[child.tag] = [previous, value]
+        else:
+            out[child.tag] = value
+    text = (element.text or "").strip()
+    if text:
+        out["#text"] = text
+    return out
 
 
 def parse_json(body):
@@ -64,18 +87,14 @@ def body_format(body):
     return "json" if stripped[:1] in (b"{", "{") else "xml"
 
 
-def to_xml(fields):
-    """Render a flat-or-nested dict as an <xml> document (used to feed JSON pushes to wechatpy's parser)."""
-    return xmltodict.unparse({"xml": _stringify(fields)}, full_document=False)
-
-
-def _stringify(value):
-    if isinstance(value, dict):
-        return {key: _stringify(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_stringify(item) for item in value]
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def as_strings(fields):
+    """A JSON push's fields in the shape an XML push has: text values, None for empty ones."""
+    if isinstance(fields, dict):
+        return {key: as_strings(item) for key, item in fields.items()}
+    if isinstance(fields, list):
+        return [as_strings(item) for item in fields]
+    if fields is None or fields == "":
+        return None
+    if isinstance(fields, bool):
+        return "true" if fields else "false"
+    return str(fields)

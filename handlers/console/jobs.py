@@ -76,8 +76,12 @@ def _materials():
 @writer()
 def publish_job():
     def act():
-        data = dict(_job_fields(), station_id=form_int("station_id", "驿站"),
-                    enterprise_id=form_int("enterprise_id", "企业"), materials=_materials())
+        data = dict(
+            _job_fields(),
+            station_id=form_int("station_id", "驿站"),
+            enterprise_id=form_int("enterprise_id", "企业"),
+            materials=_materials(),
+        )
         job = catalog.publish_job(g.staff, data, now())
         return url_for("console.job", job_id=job.id)
 
