@@ -10,6 +10,7 @@ from dotenv import load_dotenv
 from flask import Flask
 from flask import jsonify
 from flask import request
+from flask.sessions import SecureCookieSessionInterface
 from peewee import DataError
 from peewee import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -84,8 +85,31 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+class Service(Flask):
+    """Flask for a service without async views: a view is called as it is (Flask would inspect every view and hook
+    on every request to see whether it is a coroutine)."""
+
+    def ensure_sync(self, func):
+        return func
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """The console's signed-cookie sessions; a request without the cookie (every API call and push) gets an empty
+    session without building the signer, and an untouched empty session writes nothing back."""
+
+    def open_session(self, app, request):
+        if request.cookies.get(self.get_cookie_name(app)):
+            return super().open_session(app, request)
+        return self.session_class() if app.secret_key else None
+
+    def save_session(self, app, session, response):
+        if session or session.modified or session.accessed:
+            super().save_session(app, session, response)
+
+
 def create_app(test_config=None):
-    app = Flask(__name__, instance_relative_config=True)
+    app = Service(__name__, instance_relative_config=True)
+    app.session_interface = CookieSessions()
     app.url_map.converters["int"] = IdConverter
     _configure(app, test_config)
     app.json.ensure_ascii = False  # Chinese stays readable in JSON answers

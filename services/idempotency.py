@@ -3,20 +3,21 @@
 from peewee import IntegrityError
 
 from models import transaction
+from services.errors import DomainError
 
 
 def once(lookup, create):
-    """`create()` in a write transaction unless `lookup()` finds the first result; returns (row, created).
+    """`create()` in a write transaction; returns (row, created).
 
+    The first attempt is the common case, so it goes straight to the write. When the write cannot happen (the
+    request id is already taken, which the unique index says, or a rule refuses it because the first copy of this
+    request already took the pieces) and `lookup()` finds the first result of this request, that is the answer.
     Two copies of one request racing each other meet at the unique index: the loser answers with the winner's row.
     """
-    previous = lookup()
-    if previous is not None:
-        return previous, False
     try:
         with transaction():
             return create(), True
-    except IntegrityError:
+    except (IntegrityError, DomainError):
         previous = lookup()
         if previous is None:
             raise

@@ -16,10 +16,9 @@ def report_pieces(worker, order_id, quantity, request_id, now):
     """Report finished pieces of one's own order; never more than the order still has outstanding."""
     quantity = validate.positive_int(quantity, "完成件数", "quantity")
     request_id = validate.request_id(request_id)
-    order = get_own_order(worker, order_id)
     return once(
-        lambda: _previous(worker, request_id, order.id, quantity),
-        lambda: _record(worker, order, quantity, request_id, now),
+        lambda: _previous(worker, request_id, order_id, quantity),
+        lambda: _record(worker, order_id, quantity, request_id, now),
     )
 
 
@@ -33,6 +32,7 @@ _REPORT_BY_REQUEST = Prepared(
 _COUNT_PIECES = Prepared(
     lambda: Order.update(reported=Order.reported + Arg("quantity"), updated_at=Arg("now")).where(
         (Order.id == Arg("order"))
+        & (Order.worker == Arg("worker"))
         & (Order.status == "open")
         & (Order.reported - Order.reworked + Arg("quantity") <= Order.quantity)
     )
@@ -51,12 +51,18 @@ def _previous(worker, request_id, order_id, quantity):
     return report
 
 
-def _record(worker, order, quantity, request_id, now):
-    if order.status != "open":
-        raise Conflict("这个工单已经结束", code="order_closed")
-    if not _COUNT_PIECES.rowcount(quantity=quantity, now=now, order=order.id):
-        left = Order.get_by_id(order.id).reportable
-        raise Conflict(f"报数超过了工单剩余件数，最多还能报 {left} 件", code="too_many_pieces", left=left)
-    fields = {"order": order.id, "worker": worker.id, "quantity": quantity, "request_id": request_id}
+def _record(worker, order_id, quantity, request_id, now):
+    if not _COUNT_PIECES.rowcount(quantity=quantity, now=now, order=order_id, worker=worker.id):
+        _explain_refusal(worker, order_id)
+    fields = {"order": order_id, "worker": worker.id, "quantity": quantity, "request_id": request_id}
     new_id = _INSERT_REPORT.insert(**fields, now=now)
     return PieceReport(id=new_id, **fields, created_at=now)
+
+
+def _explain_refusal(worker, order_id):
+    """Why the guarded update took nothing: not the worker's order, the order is over, or too many pieces."""
+    order = get_own_order(worker, order_id)
+    if order.status != "open":
+        raise Conflict("这个工单已经结束", code="order_closed")
+    left = order.reportable
+    raise Conflict(f"报数超过了工单剩余件数，最多还能报 {left} 件", code="too_many_pieces", left=left)
