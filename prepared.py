@@ -43,7 +43,8 @@ class Prepared:
         return entry
 
     def _compile(self, database):
-        sql, params = self._build().sql()
+        # The database's own context, not the query's: a query without a model (a bare Select) has no database.
+        sql, params = database.get_sql_context().sql(self._build()).query()
         slots = []
         for i, value in enumerate(params):
             if type(value) is _Slot:

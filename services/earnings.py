@@ -1,14 +1,16 @@
 """What a worker earned, is owed and was paid, and exactly how each fen was counted."""
 
 from peewee import Case
+from peewee import Select
 from peewee import fn
 
+from models import Account
 from models import Inspection
 from models import Job
 from models import Order
+from models import Posting
 from prepared import Arg
 from prepared import Prepared
-from services import ledger
 from services.clock import business_date
 from services.clock import day_bounds_utc
 
@@ -18,29 +20,48 @@ def _today(column):
     return fn.COALESCE(fn.SUM(Case(None, [(in_day, column)], 0)), 0)
 
 
-# One pass over the worker's inspections (covering index): today's value and pieces, and everything earned.
-_EARNED = Prepared(
-    lambda: Inspection.select(
-        _today(Inspection.amount_fen), _today(Inspection.accepted), fn.COALESCE(fn.SUM(Inspection.amount_fen), 0)
-    ).where(Inspection.worker == Arg("worker"))
-)
+def _balance(kind):
+    """What the market owes the worker on account `kind` (the credit balance, as a positive number)."""
+    return (
+        Posting.select(fn.COALESCE(fn.SUM(Posting.amount_fen), 0) * -1)
+        .join(Account)
+        .where((Account.worker == Arg("worker")) & (Account.kind == kind))
+    )
+
+
+def _summary_query():
+    # One statement, so every figure comes from the same snapshot: one pass over the worker's inspections
+    # (covering index) for today's value and pieces and everything earned, and the two ledger balances.
+    earned = (
+        Inspection.select(
+            _today(Inspection.amount_fen).alias("today_fen"),
+            _today(Inspection.accepted).alias("today_pieces"),
+            fn.COALESCE(fn.SUM(Inspection.amount_fen), 0).alias("earned"),
+        )
+        .where(Inspection.worker == Arg("worker"))
+        .alias("earned")
+    )
+    columns = [earned.c.today_fen, earned.c.today_pieces, earned.c.earned]
+    return Select([earned], columns + [_balance("worker_payable"), _balance("worker_inflight")])
+
+
+_SUMMARY = Prepared(_summary_query)
 
 
 def summary(worker, now):
     """Today's accepted value, what is owed, in flight and paid; paid = earned - owed - in flight."""
     day = business_date(now)
     start, end = day_bounds_utc(day)
-    today_fen, today_pieces, earned = _EARNED.first(worker=worker.id, start=start, end=end)
-    balances = ledger.balances_of_worker(worker.id)
-    earned = int(earned or 0)
+    row = _SUMMARY.first(worker=worker.id, start=start, end=end)
+    today_fen, today_pieces, earned, owed, inflight = (int(value or 0) for value in row)
     return {
         "business_date": day.isoformat(),
-        "today_fen": int(today_fen or 0),
-        "today_pieces": int(today_pieces or 0),
+        "today_fen": today_fen,
+        "today_pieces": today_pieces,
         "earned_fen": earned,
-        "owed_fen": balances["owed"],
-        "inflight_fen": balances["inflight"],
-        "paid_fen": earned - balances["owed"] - balances["inflight"],
+        "owed_fen": owed,
+        "inflight_fen": inflight,
+        "paid_fen": earned - owed - inflight,
     }
 
 

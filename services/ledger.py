@@ -12,8 +12,6 @@ from models import LedgerTxn
 from models import Posting
 from models import db
 from models import utcnow
-from prepared import Arg
-from prepared import Prepared
 from services.errors import DomainError
 
 
@@ -106,25 +104,6 @@ def worker_balances(worker_ids):
     result = {worker_id: {"owed": 0, "inflight": 0} for worker_id in worker_ids}
     for worker_id, kind, total in rows:
         result[worker_id]["owed" if kind == "worker_payable" else "inflight"] = -int(total or 0)
-    return result
-
-
-_WORKER_KINDS = {"worker_payable": "owed", "worker_inflight": "inflight"}
-_WORKER_BALANCES = Prepared(
-    lambda: (
-        Posting.select(Account.kind, fn.SUM(Posting.amount_fen))
-        .join(Account)
-        .where((Account.worker == Arg("worker")) & Account.kind.in_(list(_WORKER_KINDS)))
-        .group_by(Account.kind)
-    )
-)
-
-
-def balances_of_worker(worker_id):
-    """{"owed": fen, "inflight": fen} of one worker: worker_balances' hot path, one prepared statement."""
-    result = {"owed": 0, "inflight": 0}
-    for kind, total in _WORKER_BALANCES.rows(worker=worker_id):
-        result[_WORKER_KINDS[kind]] = -int(total or 0)
     return result
 
 

@@ -1,6 +1,9 @@
 """Taking orders (接单): a guarded counter update so racing workers never oversell a job."""
 
 from peewee import MySQLDatabase
+from peewee import PostgresqlDatabase
+from peewee import Select
+from peewee import Value
 from peewee import fn
 
 from models import Job
@@ -23,6 +26,7 @@ def accept_order(worker, job_id, quantity, request_id, now):
     return once(
         lambda: _previous(worker, request_id, job_id, quantity),
         lambda: _take(worker, job_id, quantity, request_id, now),
+        attempt=lambda: _take_in_one_statement(worker, job_id, quantity, request_id, now),
     )
 
 
@@ -56,6 +60,40 @@ _INSERT_ORDER = Prepared(
         request_id=Arg("request_id"), created_at=Arg("now"), updated_at=Arg("now"),
     )
 )  # fmt: skip
+
+
+def _take_uncapped():
+    """PostgreSQL: take the pieces of a job without a per-worker cap and write the order in one statement."""
+    taken = (
+        Job.update(taken=Job.taken + Arg("quantity"), updated_at=Arg("now"))
+        .where(_open_now() & (Job.per_worker_cap == 0))
+        .returning(Job.unit_price_fen)
+        .cte("taken")
+    )
+    values = {
+        Order.job: Arg("job"), Order.worker: Arg("worker"), Order.quantity: Arg("quantity"),
+        Order.rate_fen: taken.c.unit_price_fen, Order.reported: Value(0), Order.accepted: Value(0),
+        Order.rejected: Value(0), Order.reworked: Value(0), Order.status: Value("open"),
+        Order.request_id: Arg("request_id"), Order.created_at: Arg("now"), Order.updated_at: Arg("now"),
+    }  # fmt: skip
+    rows = Select([taken], list(values.values()))  # the WITH belongs to the INSERT (PostgreSQL's rule)
+    return Order.insert_from(rows, list(values)).with_cte(taken).returning(Order.id, Order.rate_fen)
+
+
+_TAKE_UNCAPPED = Prepared(_take_uncapped)
+
+
+def _take_in_one_statement(worker, job_id, quantity, request_id, now):
+    """The order, when the one-statement path applies and took the pieces; None sends the request down the
+    general path (another database, a capped job, or a refusal, which that path explains)."""
+    if not isinstance(db.obj, PostgresqlDatabase):
+        return None
+    row = _TAKE_UNCAPPED.first(job=job_id, worker=worker.id, quantity=quantity, request_id=request_id, now=now)
+    if row is None:
+        return None
+    new_id, rate = row
+    fields = {"job": job_id, "worker": worker.id, "quantity": quantity, "rate_fen": rate, "request_id": request_id}
+    return Order(id=new_id, **fields, created_at=now, updated_at=now)
 
 
 def _order_row(row):
