@@ -49,6 +49,7 @@ DEFAULTS = {
     "WECHAT_TIMEOUT": 5,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "WECHAT_PUSH_LANE": "1",
+    "LINGONG_SERVER_PREPARE": "1",
 }
 
 # Sandbox credentials: used only when the sandbox is on, never valid against the real WeChat.
@@ -175,7 +176,9 @@ def _from_environment():
 
 
 def _init_database(app):
-    models.db.initialize(open_database(app.config["DATABASE_URL"]))
+    database = open_database(app.config["DATABASE_URL"])
+    database.server_prepare = str(app.config["LINGONG_SERVER_PREPARE"]).lower() not in ("0", "false", "no", "off")
+    models.db.initialize(database)
 
     @app.before_request
     def _open_db():

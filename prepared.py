@@ -5,16 +5,28 @@ PostgreSQL round trip takes to run it. A `Prepared` wraps a function that builds
 placeholders; the first use on a database compiles it (with that database's quoting and parameter style), and
 every later use binds the arguments into the cached parameter list and runs the SQL as it is.
 
+On PostgreSQL the statement is also prepared on the server (PREPARE, once per connection, then EXECUTE), so it is
+parsed and planned once per connection rather than on every request. Behind a pooler that shares server
+sessions between clients (PgBouncer in transaction mode) set LINGONG_SERVER_PREPARE=0.
+
 The peewee query stays the one description of the statement. Every parameter that is not an `Arg` is a
 constant of the statement, so a default computed at compile time (a timestamp, say) would be frozen into it:
 compiling refuses date and time constants, and inserts must name every column whose default is computed.
 """
 
 import datetime as dt
+import itertools
+import re
+import weakref
 
+from peewee import PostgresqlDatabase
 from peewee import Value
 
 from models import db
+
+_names = itertools.count(1)
+_prepared_on = weakref.WeakKeyDictionary()  # a PostgreSQL connection -> names of the statements prepared on it
+_PLACEHOLDER = re.compile(r"%%|%s")
 
 
 class _Slot(str):
@@ -31,6 +43,7 @@ class Prepared:
 
     def __init__(self, build):
         self._build = build
+        self._name = f"lingong_{next(_names)}"
 
     def _compiled(self):
         database = db.obj
@@ -51,18 +64,36 @@ class Prepared:
                 slots.append((i, str(value)))
             elif isinstance(value, (dt.date, dt.time)):
                 raise TypeError(f"prepared statement has a date/time constant (use an Arg): {sql}")
-        return sql, tuple(params), tuple(slots)
+        server = None
+        if isinstance(database, PostgresqlDatabase) and getattr(database, "server_prepare", True):
+            numbers = itertools.count(1)
+            numbered = _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+            run = f"EXECUTE {self._name}" + (f"({', '.join(['%s'] * len(params))})" if params else "")
+            server = (f"PREPARE {self._name} AS {numbered}", run)
+        return sql, tuple(params), tuple(slots), server
 
     def sql(self):
         return self._compiled()[0]
 
     def execute(self, **args):
         """The cursor of one execution with `args` bound."""
-        sql, params, slots = self._compiled()
+        sql, params, slots, server = self._compiled()
         values = list(params)
         for i, name in slots:
             values[i] = args[name]
+        if server is not None:
+            sql = self._on_server(server)
         return db.execute_sql(sql, values)
+
+    def _on_server(self, server):
+        conn = db.connection()
+        names = _prepared_on.get(conn)
+        if names is None:
+            names = _prepared_on[conn] = set()
+        if self._name not in names:
+            db.execute_sql(server[0])  # a prepared statement outlives the transaction it was made in
+            names.add(self._name)
+        return server[1]
 
     def first(self, **args):
         """The first row (a tuple), or None."""
