@@ -19,6 +19,7 @@ import itertools
 import re
 import weakref
 
+from peewee import DateTimeField
 from peewee import PostgresqlDatabase
 from peewee import Value
 
@@ -119,13 +120,24 @@ class Prepared:
         return cursor.lastrowid
 
 
+def _python_value(field, value):
+    if value is None:
+        return None
+    if type(value) is str and isinstance(field, DateTimeField):
+        try:  # SQLite's text timestamps, in the one format peewee writes: parsed in C, not by trying formats
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    return field.python_value(value)
+
+
 def as_model(model, names, row):
     """A `model` instance from a raw row whose columns are `names`, converted as peewee converts them."""
     columns = model._meta.columns
     data = {}
     for name, value in zip(names, row, strict=True):
         field = columns[name]
-        data[field.name] = value if value is None else field.python_value(value)
+        data[field.name] = _python_value(field, value)
     instance = model(__no_default__=1)
     instance.__data__ = data
     return instance

@@ -244,25 +244,29 @@ def handle_post(endpoint, args, body, store, dispatch, now=None, replay_safe=Non
     """Open a push, act on it once across processes, answer within WeChat's rules.
 
     The nonce and the message's de-duplication key are claimed together (one statement on the database). A retry
-    of a message already handled gets the first answer again (or `success` while the first is running); a push
-    for which `replay_safe(inbound)` is true (a read-only query) is simply answered again, and its answer is not
-    stored. A failing `dispatch` is logged and answered `success`.
+    of a message already handled gets the first answer again (or `success` while the first is running). A push
+    for which `replay_safe(inbound)` is true (a read-only query) claims only its nonce: a retry is simply
+    answered again, and no answer is stored. A failing `dispatch` is logged and answered `success`.
     """
     now = int(time.time()) if now is None else now
     inbound = _open(endpoint, args, body, now)
     nonce_key = _nonce_key(endpoint, inbound.timestamp, inbound.nonce)
-    key = dedupe_key(endpoint, inbound)
-    claimed = store.add_many({nonce_key: ("1", _nonce_ttl(endpoint)), key: (PENDING, DEDUPE_TTL)})
-    if nonce_key not in claimed:
-        if key in claimed:  # a replayed request must leave nothing behind
-            store.delete(key, PENDING)
-        raise CallbackError(403, "nonce already used")
     quiet = replay_safe is not None and replay_safe(inbound)
-    if key not in claimed and not quiet:
-        first = store.get(key)
-        text = None if first in (None, PENDING) else first
-        log.info("wechat %s: duplicate push %s answered from cache", endpoint.name, key)
-        return render_reply(endpoint, inbound, text, now)
+    if quiet:  # a query: only the nonce is claimed, a retry simply asks again
+        if not store.add(nonce_key, "1", _nonce_ttl(endpoint)):
+            raise CallbackError(403, "nonce already used")
+    else:
+        key = dedupe_key(endpoint, inbound)
+        claimed = store.add_many({nonce_key: ("1", _nonce_ttl(endpoint)), key: (PENDING, DEDUPE_TTL)})
+        if nonce_key not in claimed:
+            if key in claimed:  # a replayed request must leave nothing behind
+                store.delete(key, PENDING)
+            raise CallbackError(403, "nonce already used")
+        if key not in claimed:
+            first = store.get(key)
+            text = None if first in (None, PENDING) else first
+            log.info("wechat %s: duplicate push %s answered from cache", endpoint.name, key)
+            return render_reply(endpoint, inbound, text, now)
     try:
         text = dispatch(inbound)
     except Exception:

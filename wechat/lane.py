@@ -31,8 +31,12 @@ STATUS_LINES = {
 
 def query_args(query_string):
     """The query string as a dict, the first value of a repeated name winning (as request.args.get does)."""
+    if "%" in query_string or "+" in query_string:
+        pairs = parse_qsl(query_string, keep_blank_values=True)
+    else:  # WeChat's signature, timestamp, nonce and openid need no decoding
+        pairs = (part.partition("=")[::2] for part in query_string.split("&") if part)
     args = {}
-    for name, value in parse_qsl(query_string, keep_blank_values=True):
+    for name, value in pairs:
         args.setdefault(name, value)
     return args
 
