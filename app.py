@@ -99,7 +99,7 @@ class CookieSessions(SecureCookieSessionInterface):
     session without building the signer, and an untouched empty session writes nothing back."""
 
     def open_session(self, app, request):
-        if request.cookies.get(self.get_cookie_name(app)):
+        if "HTTP_COOKIE" in request.environ and request.cookies.get(self.get_cookie_name(app)):
             return super().open_session(app, request)
         return self.session_class() if app.secret_key else None
 
