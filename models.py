@@ -171,7 +171,7 @@ class Order(BaseModel):
     """A worker's order (接单) for N pieces of a job; the rate is locked when the order is taken."""
 
     job = ForeignKeyField(Job, backref="orders", on_delete="RESTRICT")
-    worker = ForeignKeyField(Worker, backref="orders", on_delete="RESTRICT")
+    worker = ForeignKeyField(Worker, backref="orders", on_delete="RESTRICT", index=False)  # no index of its own: (worker, request_id) leads with it
     quantity = IntegerField()
     rate_fen = IntegerField()
     reported = IntegerField(default=0)
@@ -212,7 +212,7 @@ class PieceReport(BaseModel):
     """The worker's own count of finished pieces; idempotent on (worker, request_id)."""
 
     order = ForeignKeyField(Order, backref="reports", on_delete="RESTRICT")
-    worker = ForeignKeyField(Worker, backref="reports", on_delete="RESTRICT")
+    worker = ForeignKeyField(Worker, backref="reports", on_delete="RESTRICT", index=False)  # no index of its own: (worker, request_id) leads with it
     quantity = IntegerField()
     request_id = CharField(max_length=64)
     created_at = DateTimeField(default=utcnow, index=True)
@@ -225,7 +225,7 @@ class Inspection(BaseModel):
     """QC of returned pieces. A correction is a new row with `corrects` set and negative counts."""
 
     order = ForeignKeyField(Order, backref="inspections", on_delete="RESTRICT")
-    worker = ForeignKeyField(Worker, backref="inspections", on_delete="RESTRICT")
+    worker = ForeignKeyField(Worker, backref="inspections", on_delete="RESTRICT", index=False)  # no index of its own: the covering index leads with it
     accepted = IntegerField(default=0)
     rejected = IntegerField(default=0)
     rework = IntegerField(default=0)
@@ -269,7 +269,7 @@ class Posting(BaseModel):
     """One leg of a transaction: signed fen, debit positive, credit negative."""
 
     txn = ForeignKeyField(LedgerTxn, backref="postings", on_delete="RESTRICT")
-    account = ForeignKeyField(Account, backref="postings", on_delete="RESTRICT")
+    account = ForeignKeyField(Account, backref="postings", on_delete="RESTRICT", index=False)  # no index of its own: (account, amount_fen) leads with it
     amount_fen = BigIntegerField()
     inspection = ForeignKeyField(Inspection, null=True, backref="postings", on_delete="RESTRICT")
     created_at = DateTimeField(default=utcnow)
