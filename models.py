@@ -505,3 +505,10 @@ ALL_MODELS = [
     DailyBalance,
     StaffNotice,
 ]
+
+
+def lock_worker(worker_id):
+    """Serialise one worker's check-then-write transactions: SQLite's BEGIN IMMEDIATE already serialises every
+    writer; elsewhere the worker's row is locked until the transaction ends."""
+    if not is_sqlite():
+        Worker.select(Worker.id).where(Worker.id == worker_id).for_update().first()

@@ -11,6 +11,7 @@ from models import CheckIn
 from models import Station
 from models import SubscribeConsent
 from models import Worker
+from models import lock_worker
 from models import transaction
 from prepared import Arg
 from prepared import Prepared
@@ -89,6 +90,7 @@ def record_checkin(worker, station_id, now, source="oa_scan"):
         station = Station.get_or_none(Station.id == station_id)
         if station is None:
             raise NotFound("没有这个站点", code="station_not_found")
+        lock_worker(worker.id)  # two scans racing each other are still one arrival
         recent = (
             CheckIn.select()
             .where(

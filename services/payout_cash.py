@@ -2,6 +2,7 @@
 
 from models import Payout
 from models import Worker
+from models import lock_worker
 from models import transaction
 from services import ledger
 from services import validate
@@ -10,7 +11,6 @@ from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
 from services.payout_items import allocate
-from services.payouts import lock_worker
 from services.payouts import new_out_bill_no
 from services.scope import audit
 from services.scope import ensure_station

@@ -15,7 +15,7 @@ from models import Account
 from models import Payout
 from models import Posting
 from models import Worker
-from models import is_sqlite
+from models import lock_worker
 from models import transaction
 from services import ledger
 from services import notices
@@ -47,12 +47,6 @@ def transition_allowed(old, new):
     if old in FINAL or new == old or new == "CREATED":
         return False
     return new in PENDING or new in FINAL
-
-
-def lock_worker(worker_id):
-    # SQLite's BEGIN IMMEDIATE already serialises writers; elsewhere lock the worker row.
-    if not is_sqlite():
-        Worker.select(Worker.id).where(Worker.id == worker_id).for_update().first()
 
 
 def _sent_today(day, worker_id=None):

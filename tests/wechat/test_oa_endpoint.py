@@ -212,3 +212,35 @@ def test_dedupe_through_redis_when_configured(app, bound, make_station, oa_endpo
     assert type(store).__name__ == "RedisStore"
     for key in store.redis.scan_iter(store.prefix + "*"):
         store.redis.delete(key)
+
+
+def test_racing_scans_of_one_worker_are_one_arrival(app, bound, make_station):
+    """Two different scans (two dedupe keys) handled at once in two threads: still one check-in."""
+    import threading
+
+    from services import followers
+
+    worker, _, _ = bound
+    station = make_station()
+    start = threading.Barrier(4)
+    errors = []
+
+    def scan():
+        try:
+            with app.app_context():
+                models.db.connect(reuse_if_open=True)
+                start.wait()
+                followers.record_checkin(worker, station.id, models.utcnow())
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            if not models.db.is_closed():
+                models.db.close()
+
+    threads = [threading.Thread(target=scan) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert CheckIn.select().where(CheckIn.worker == worker.id).count() == 1
