@@ -171,7 +171,7 @@ class Order(BaseModel):
     """A worker's order (接单) for N pieces of a job; the rate is locked when the order is taken."""
 
     job = ForeignKeyField(Job, backref="orders", on_delete="RESTRICT")
-    worker = ForeignKeyField(Worker, backref="orders", on_delete="RESTRICT", index=False)  # no index of its own: (worker, request_id) leads with it
+    worker = ForeignKeyField(Worker, backref="orders", on_delete="RESTRICT")  # (worker, id): a worker's orders, newest first
     quantity = IntegerField()
     rate_fen = IntegerField()
     reported = IntegerField(default=0)

@@ -98,8 +98,12 @@ class Writer:
                     cur.execute(
                         f"SELECT setval(pg_get_serial_sequence('\"{t}\"', 'id'), (SELECT MAX(id) FROM \"{t}\"))"
                     )
-                cur.execute("ANALYZE")
             self.conn.commit()
+            # VACUUM as well: a bulk load leaves the visibility map unset, and then every "index-only" scan (the
+            # covering earnings indexes) visits the heap for each row, which a live database's autovacuum avoids.
+            self.conn.autocommit = True
+            with self.conn.cursor() as cur:
+                cur.execute("VACUUM ANALYZE")
         else:
             self.conn.execute("COMMIT")
             self.conn.execute("ANALYZE")
