@@ -47,7 +47,8 @@ def main(argv=None):
         env = {"BENCH_WEROBOT_SESSION": "off", "BENCH_RAW_DB": url.replace("cpusplit.db", "cpusplit-raw.db")}
         if args.name == "raw-insert":
             refapps.create_raw_table(env["BENCH_RAW_DB"])
-        sc = scenarios.Scenario(f"{args.name}-flask/x", "", oa="text" if args.name == "werobot" else "")
+        label = {"flask-hello": "flask-hello", "werobot": "werobot-text", "raw-insert": "raw-insert-flask"}[args.name]
+        sc = scenarios.Scenario(f"{label}/x", "", oa="text" if args.name == "werobot" else "")
     else:
         fixture = fixtures.prepare(args.db, url)
         spec, env = "app:create_app()", fixture["env"]
