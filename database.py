@@ -119,9 +119,17 @@ def open_database(url):
     scheme, sep, rest = url.partition("://")
     options = {"max_connections": 32, "stale_timeout": 300}
     if scheme == "sqlite":
-        return connect(f"sqlite+gated://{rest}", pragmas=SQLITE_PRAGMAS, timeout=15, check_same_thread=False,
-                       **options)
+        return connect(f"sqlite+gated://{rest}", pragmas=SQLITE_PRAGMAS, timeout=15, check_same_thread=False, **options)
     base = {"postgres": "postgresql", "postgresql": "postgresql", "mysql": "mysql"}.get(scheme)
+    if base == "mysql":
+        from pymysql.constants import CLIENT
+
+        # Microseconds, as SQLite and PostgreSQL keep them: MySQL's bare DATETIME drops them, so a row read back
+        # would differ from the answer given when it was written.
+        options["field_types"] = {"DATETIME": "DATETIME(6)"}
+        # An UPDATE's row count is the rows it matched, as on SQLite and PostgreSQL (MySQL counts only the rows
+        # whose values changed, so an update to the same values would read as "not found").
+        options["client_flag"] = CLIENT.FOUND_ROWS
     if base and sep:
         return connect(f"{base}+pool://{rest}", **options)
     return connect(url)

@@ -87,10 +87,12 @@ def bind_with_code(oa_openid, code, store, now):
 def record_checkin(worker, station_id, now, source="oa_scan"):
     """The worker arrived at the station (a repeat scan within 10 minutes is the same arrival)."""
     with transaction():
+        # First, before any read: two scans racing each other are still one arrival (and on MySQL a consistent
+        # read before the lock would fix the transaction's snapshot before the other scan committed).
+        lock_worker(worker.id)
         station = Station.get_or_none(Station.id == station_id)
         if station is None:
             raise NotFound("没有这个站点", code="station_not_found")
-        lock_worker(worker.id)  # two scans racing each other are still one arrival
         recent = (
             CheckIn.select()
             .where(

@@ -132,6 +132,12 @@ def _indexed_by(index):
     return f' INDEXED BY "{index}"' if is_sqlite() else ""
 
 
+def _table(name):
+    """A table name quoted for the database: "…" on SQLite and PostgreSQL, `…` on MySQL."""
+    open_quote, close_quote = db.obj.quote
+    return f"{open_quote}{name}{close_quote}"
+
+
 @check("nothing_settled_twice")
 def nothing_settled_twice(day):
     """No accepted piece is settled by live payouts for more than it is worth."""
@@ -140,8 +146,8 @@ def nothing_settled_twice(day):
     value, settled, payers = {}, {}, {}
     roots_sql, roots_params = roots_query.sql()
     corrections = (
-        f'SELECT id, corrects_id, amount_fen FROM "inspection"{_indexed_by("inspection_corrects_id")} '
-        f"WHERE corrects_id IN ({roots_sql})"
+        f"SELECT id, corrects_id, amount_fen FROM {_table('inspection')}"
+        f'{_indexed_by("inspection_corrects_id")} WHERE corrects_id IN ({roots_sql})'
     )
     for row_id, corrects_id, amount in (
         db.execute(
@@ -187,7 +193,7 @@ def no_payout_stuck(day):
     # by the state index even when statistics say nearly every payout has one state (SQLite would scan them all)
     mark = db.param
     sql = (
-        f'SELECT id FROM "payout"{_indexed_by("payout_state")} '
+        f"SELECT id FROM {_table('payout')}{_indexed_by('payout_state')} "
         f"WHERE state IN ({', '.join([mark] * len(IN_FLIGHT))}) AND deadline < {mark}"
     )
     ids = [row[0] for row in db.execute_sql(sql, [*IN_FLIGHT, cutoff]).fetchall()]

@@ -1,6 +1,6 @@
 """`flask reconcile`: a summary, exit 0 when clean and 3 with findings, the same result when run twice."""
 
-import models
+from models import Order
 from models import ReconRun
 from tests.recon_helpers import DAY
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)
@@ -13,7 +13,7 @@ def test_reconcile_clean_day_exits_0(runner, seeded):
 
 
 def test_reconcile_with_findings_exits_3_and_twice_is_the_same(runner, seeded):
-    models.db.execute_sql(f'UPDATE "order" SET accepted = accepted + 1 WHERE id = {seeded.orders["carol"].id}')
+    Order.update(accepted=Order.accepted + 1).where(Order.id == seeded.orders["carol"].id).execute()  # behind its back
     first = runner.invoke(args=["reconcile", "--date", DAY.isoformat()])
     second = runner.invoke(args=["reconcile", "--date", DAY.isoformat()])
     assert first.exit_code == second.exit_code == 3, first.output

@@ -9,6 +9,7 @@ import sqlite3
 import threading
 import time
 
+from peewee import MySQLDatabase
 from peewee import SqliteDatabase
 
 import models
@@ -20,6 +21,12 @@ def _holder(order_id, seconds, ready):
     if isinstance(database, SqliteDatabase):
         conn = sqlite3.connect(database.database, isolation_level=None, timeout=30)
         conn.execute("BEGIN IMMEDIATE")
+    elif isinstance(database, MySQLDatabase):
+        import pymysql
+
+        conn = pymysql.connect(database=database.database, **database.connect_params)
+        conn.begin()
+        conn.cursor().execute("SELECT id FROM `order` WHERE id = %s FOR UPDATE", (order_id,))
     else:
         import psycopg2
 

@@ -1,6 +1,6 @@
 """Admins see reconciliation runs and findings and act on them; other staff may not."""
 
-import models
+from models import Job
 from services import reconciliation
 from tests.recon_helpers import DAY
 from tests.recon_helpers import market_time
@@ -8,7 +8,7 @@ from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixtu
 
 
 def test_admin_reads_runs_and_findings_and_resolves_one(client, seeded, admin, staff_headers):
-    models.db.execute_sql(f'UPDATE "job" SET taken = taken + 2 WHERE id = {seeded.jobs["b"].id}')
+    Job.update(taken=Job.taken + 2).where(Job.id == seeded.jobs["b"].id).execute()  # behind the service's back
     reconciliation.reconcile_day(DAY, market_time(DAY, 23))
     headers = staff_headers(admin, "admin-password")
     runs = client.get("/api/v1/staff/reconciliation/runs", headers=headers).get_json()["runs"]
@@ -33,5 +33,7 @@ def test_others_are_refused_and_bad_dates_are_400(client, seeded, admin, staff_h
     headers = staff_headers(admin, "admin-password")
     assert client.get("/api/v1/staff/reconciliation/runs/2026-13-01", headers=headers).status_code == 400
     assert client.get("/api/v1/staff/reconciliation/runs/2020-01-01", headers=headers).status_code == 404
-    assert client.post("/api/v1/staff/reconciliation/findings/999/acknowledge", headers=headers,
-                       json={}).status_code == 404
+    assert (
+        client.post("/api/v1/staff/reconciliation/findings/999/acknowledge", headers=headers, json={}).status_code
+        == 404
+    )

@@ -3,12 +3,17 @@
 import datetime as dt
 
 import pytest
+from peewee import Case
+from peewee import MySQLDatabase
+from peewee import fn
 
 import models
 from models import DailyBalance
 from models import Inspection
+from models import Job
 from models import LedgerTxn
 from models import MaterialMovement
+from models import Order
 from models import Payout
 from models import PayoutItem
 from models import PieceReport
@@ -29,8 +34,11 @@ NIGHT = market_time(DAY + dt.timedelta(days=1), 2)
 
 def run_day(day=DAY, now=NIGHT, **kwargs):
     run, ran = reconciliation.reconcile_day(day, now, **kwargs)
-    return run, ran, sorted((f.kind, f.object_type, f.object_id) for f in ReconFinding.select().where(
-        ReconFinding.run == run.id))
+    return (
+        run,
+        ran,
+        sorted((f.kind, f.object_type, f.object_id) for f in ReconFinding.select().where(ReconFinding.run == run.id)),
+    )
 
 
 def kinds(findings):
@@ -57,7 +65,7 @@ def test_clean_day_has_no_findings_and_stores_closing_balances(seeded):
 def test_posting_removed_behind_the_services_back(seeded):
     inspection = inspection_of(seeded, "bob")
     posting = earning_posting(inspection.id)
-    models.db.execute_sql(f'DELETE FROM "posting" WHERE id = {posting.id}')
+    Posting.delete().where(Posting.id == posting.id).execute()
     _, _, findings = run_day()
     assert ("txn_unbalanced", "ledger_txn", str(posting.txn_id)) in findings
     assert ("earning_missing", "inspection", str(inspection.id)) in findings
@@ -66,7 +74,7 @@ def test_posting_removed_behind_the_services_back(seeded):
 def test_posting_altered_behind_the_services_back(seeded):
     inspection = inspection_of(seeded, "alice")
     txn = earning_posting(inspection.id).txn_id
-    models.db.execute_sql(f'UPDATE "posting" SET amount_fen = amount_fen * 2 WHERE txn_id = {txn}')
+    Posting.update(amount_fen=Posting.amount_fen * 2).where(Posting.txn == txn).execute()  # behind its back
     _, _, findings = run_day()
     assert ("earning_amount_wrong", "inspection", str(inspection.id)) in findings
     assert "txn_unbalanced" not in kinds(findings)  # both legs doubled: balanced, but not what was accepted
@@ -74,15 +82,26 @@ def test_posting_altered_behind_the_services_back(seeded):
 
 def test_earning_posting_without_inspection(seeded):
     worker = seeded.workers["carol"]
-    ledger.post("earning:planted", "earning", [(ledger.enterprise_labour(seeded.enterprise), 500),
-                                                (ledger.worker_payable(worker), -500)], DAY)
+    ledger.post(
+        "earning:planted",
+        "earning",
+        [(ledger.enterprise_labour(seeded.enterprise), 500), (ledger.worker_payable(worker), -500)],
+        DAY,
+    )
     _, _, findings = run_day()
     assert "earning_without_inspection" in kinds(findings)
 
 
 def test_payout_without_postings_or_pieces(seeded):
-    payout = Payout.create(worker=seeded.workers["alice"].id, method="wechat", out_bill_no="LGPLANTED0001",
-                           amount_fen=300, state="CREATED", business_date=DAY, created_at=market_time(DAY, 18))
+    payout = Payout.create(
+        worker=seeded.workers["alice"].id,
+        method="wechat",
+        out_bill_no="LGPLANTED0001",
+        amount_fen=300,
+        state="CREATED",
+        business_date=DAY,
+        created_at=market_time(DAY, 18),
+    )
     _, _, findings = run_day()
     assert ("payout_without_postings", "payout", str(payout.id)) in findings
     assert ("payout_without_items", "payout", str(payout.id)) in findings
@@ -100,16 +119,20 @@ def test_bill_row_missing_different_or_unknown(seeded):
     bob = seeded.payouts["bob"]
     _, _, clean = run_day()
     assert clean == []
-    SandboxPayBill.update(amount=SandboxPayBill.amount + 1).where(SandboxPayBill.out_bill_no == bob.out_bill_no).execute()
+    SandboxPayBill.update(amount=SandboxPayBill.amount + 1).where(
+        SandboxPayBill.out_bill_no == bob.out_bill_no
+    ).execute()
     _, _, findings = run_day()
     assert findings == [("bill_amount_mismatch", "payout", str(bob.id))]
     SandboxPayBill.update(finished_at=market_time(DAY, 12) - dt.timedelta(days=3)).where(
-        SandboxPayBill.out_bill_no == bob.out_bill_no).execute()
+        SandboxPayBill.out_bill_no == bob.out_bill_no
+    ).execute()
     _, _, findings = run_day()
     assert findings == [("bill_row_missing", "payout", str(bob.id))]
     alice = seeded.payouts["alice"]  # WeChat says alice's transfer succeeded; we still wait for her
     SandboxPayBill.update(state="SUCCESS", finished_at=market_time(DAY, 18)).where(
-        SandboxPayBill.out_bill_no == alice.out_bill_no).execute()
+        SandboxPayBill.out_bill_no == alice.out_bill_no
+    ).execute()
     _, _, findings = run_day()
     assert ("bill_row_unmatched", "bill_row", alice.out_bill_no) in findings
 
@@ -129,15 +152,15 @@ def test_material_overrun_and_overuse(seeded):
     _, _, findings = run_day()
     assert findings == [("material_overrun", "order", str(carol.id))]
     alice = seeded.orders["alice"]
-    models.db.execute_sql(f'UPDATE "material_movement" SET quantity = 100 WHERE order_id = {alice.id}')
+    MaterialMovement.update(quantity=100).where(MaterialMovement.order == alice.id).execute()
     _, _, findings = run_day()
     assert ("material_overuse", "order", str(alice.id)) in findings
 
 
 def test_counters_off(seeded):
     order = seeded.orders["alice"]
-    models.db.execute_sql(f'UPDATE "order" SET reported = reported + 1 WHERE id = {order.id}')
-    models.db.execute_sql(f'UPDATE "job" SET taken = taken + 5 WHERE id = {seeded.jobs["b"].id}')
+    Order.update(reported=Order.reported + 1).where(Order.id == order.id).execute()
+    Job.update(taken=Job.taken + 5).where(Job.id == seeded.jobs["b"].id).execute()  # behind the service's back
     _, _, findings = run_day()
     assert ("order_counter_off", "order", str(order.id)) in findings
     assert ("job_taken_off", "job", str(seeded.jobs["b"].id)) in findings
@@ -145,18 +168,29 @@ def test_counters_off(seeded):
 
 @pytest.fixture
 def without_report_unique_index(app):
-    models.db.execute_sql('DROP INDEX IF EXISTS "piece_report_worker_id_request_id"')
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate
+
+    migrator = SchemaMigrator.from_database(models.db.obj)
+    if isinstance(models.db.obj, MySQLDatabase):  # its foreign key on worker_id needs an index that leads with it
+        migrate(migrator.add_index("piece_report", ("worker_id",), False))
+    migrate(migrator.drop_index("piece_report", "piece_report_worker_id_request_id"))
     yield
-    models.db.execute_sql('DELETE FROM "piece_report" WHERE id NOT IN (SELECT MIN(id) FROM "piece_report" '
-                          "GROUP BY worker_id, request_id)")
-    models.db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "piece_report_worker_id_request_id" '
-                          'ON "piece_report" (worker_id, request_id)')
+    firsts = PieceReport.select(fn.MIN(PieceReport.id)).group_by(PieceReport.worker, PieceReport.request_id)
+    keep = [first for (first,) in firsts.tuples()]  # a list: MySQL cannot delete from a table it selects from
+    PieceReport.delete().where(PieceReport.id.not_in(keep)).execute()
+    migrate(migrator.add_index("piece_report", ("worker_id", "request_id"), True))
 
 
 def test_duplicate_request_id(seeded, without_report_unique_index):
     first = PieceReport.get(PieceReport.order == seeded.orders["bob"].id)
-    PieceReport.insert(order=first.order_id, worker=first.worker_id, quantity=first.quantity,
-                       request_id=first.request_id, created_at=first.created_at).execute()
+    PieceReport.insert(
+        order=first.order_id,
+        worker=first.worker_id,
+        quantity=first.quantity,
+        request_id=first.request_id,
+        created_at=first.created_at,
+    ).execute()
     _, _, findings = run_day()
     assert ("request_id_duplicate", "piece_report", str(first.id)) in findings
     assert ("order_counter_off", "order", str(first.order_id)) in findings
@@ -164,8 +198,12 @@ def test_duplicate_request_id(seeded, without_report_unique_index):
 
 def test_worker_payable_never_negative(seeded):
     alice = seeded.workers["alice"]
-    ledger.post("planted:overpay", "adjustment", [(ledger.worker_payable(alice), 10_000),
-                                                  (ledger.wechatpay_clearing(), -10_000)], DAY)
+    ledger.post(
+        "planted:overpay",
+        "adjustment",
+        [(ledger.worker_payable(alice), 10_000), (ledger.wechatpay_clearing(), -10_000)],
+        DAY,
+    )
     _, _, findings = run_day()
     assert ("worker_balance_negative", "worker", str(alice.id)) in findings
 
@@ -183,14 +221,14 @@ def test_history_changed_after_reconciliation_is_found_on_rerun(seeded):
     run, _, findings = run_day(next_day, market_time(next_day, 10))
     assert findings == [] and "daily_balance" in run.summary  # started from yesterday's closing, not history
     txn = earning_posting(inspection_of(seeded, "carol").id).txn_id
-    models.db.execute_sql('UPDATE "posting" SET amount_fen = amount_fen - 1 * (CASE WHEN amount_fen > 0 THEN 1 '
-                          f'ELSE -1 END) WHERE txn_id = {txn}')
+    toward_zero = Case(None, [(Posting.amount_fen > 0, 1)], -1)
+    Posting.update(amount_fen=Posting.amount_fen - toward_zero).where(Posting.txn == txn).execute()
     _, _, findings = run_day()
     assert {"closing_mismatch", "earning_amount_wrong"} <= kinds(findings)
 
 
 def test_killed_half_way_and_rerun_gives_the_same_findings(app, seeded):
-    models.db.execute_sql(f'UPDATE "order" SET reported = reported + 1 WHERE id = {seeded.orders["bob"].id}')
+    Order.update(reported=Order.reported + 1).where(Order.id == seeded.orders["bob"].id).execute()
     app.config["RECON_CRASH_AFTER"] = "counters_match_rows"
     with pytest.raises(reconciliation.SimulatedCrash):
         reconciliation.reconcile_day(DAY, NIGHT)
@@ -217,7 +255,7 @@ def test_a_fresh_claim_is_left_alone_and_a_stale_one_taken_over(seeded):
 
 
 def test_findings_notify_admins_once_and_keep_staff_notes(seeded, admin):
-    models.db.execute_sql(f'UPDATE "job" SET taken = taken + 1 WHERE id = {seeded.jobs["a"].id}')
+    Job.update(taken=Job.taken + 1).where(Job.id == seeded.jobs["a"].id).execute()  # behind the service's back
     _, _, findings = run_day()
     notices = list(models.StaffNotice.select())
     assert [(n.staff_id, n.kind) for n in notices] == [(admin.id, "recon_findings")]

@@ -4,6 +4,7 @@ import sqlite3
 
 import psycopg2
 import pytest
+from peewee import PostgresqlDatabase
 from peewee import SqliteDatabase
 
 import models
@@ -110,20 +111,31 @@ def test_lane_answers_busy_while_the_database_is_locked(app, client, oa_endpoint
         models.db.execute_sql("PRAGMA busy_timeout = 100")
         holder = sqlite3.connect(database.database, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
-    else:
+    elif isinstance(database, PostgresqlDatabase):
         models.db.execute_sql("SET lock_timeout = '100ms'")
         holder = psycopg2.connect(dbname=database.database, **database.connect_params)
         holder.cursor().execute("LOCK TABLE key_value IN EXCLUSIVE MODE")
+    else:  # MySQL / MariaDB
+        import pymysql
+
+        models.db.execute_sql("SET SESSION lock_wait_timeout = 1")
+        holder = pymysql.connect(database=database.database, **database.connect_params)
+        holder.cursor().execute("LOCK TABLES key_value WRITE")
     xml = message_xml("gh_lingong", follower, "text", msg_id=99002, Content="收入")
     args, body = signed_push(oa_endpoint, xml)
     try:
         busy = client.post("/wechat/oa", query_string=args, data=body, content_type="text/xml")
     finally:
-        holder.rollback() if not isinstance(database, SqliteDatabase) else holder.execute("ROLLBACK")
+        if isinstance(database, SqliteDatabase):
+            holder.execute("ROLLBACK")
+        elif isinstance(database, PostgresqlDatabase):
+            holder.rollback()
+        else:
+            holder.cursor().execute("UNLOCK TABLES")
         holder.close()
     assert busy.status_code == 503 and busy.headers["Retry-After"]
     models.db.connect(reuse_if_open=True)
-    if not isinstance(database, SqliteDatabase):
+    if isinstance(database, PostgresqlDatabase):
         models.db.execute_sql("SET lock_timeout = 0")
     args, body = signed_push(oa_endpoint, xml)
     answered = client.post("/wechat/oa", query_string=args, data=body, content_type="text/xml")
