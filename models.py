@@ -509,6 +509,7 @@ ALL_MODELS = [
 
 def lock_worker(worker_id):
     """Serialise one worker's check-then-write transactions: SQLite's BEGIN IMMEDIATE already serialises every
-    writer; elsewhere the worker's row is locked until the transaction ends."""
+    writer; elsewhere the worker's row is locked until the transaction ends. Call it first in the transaction:
+    MySQL's repeatable-read snapshot is fixed by the first plain read."""
     if not is_sqlite():
         Worker.select(Worker.id).where(Worker.id == worker_id).for_update().first()
