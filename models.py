@@ -140,6 +140,7 @@ class Worker(BaseModel):
     oa_subscribed = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
     last_seen_at = DateTimeField(default=utcnow)
+    earned_fen = BigIntegerField(default=0)  # sum of the worker's inspection amounts, kept in their transactions
 
 
 class Staff(BaseModel):
@@ -253,6 +254,7 @@ class Account(BaseModel):
     worker = ForeignKeyField(Worker, null=True, backref="accounts", on_delete="RESTRICT")
     enterprise = ForeignKeyField(Enterprise, null=True, backref="accounts", on_delete="RESTRICT")
     station = ForeignKeyField(Station, null=True, backref="accounts", on_delete="RESTRICT")
+    balance_fen = BigIntegerField(default=0)  # sum of the account's postings, kept in the posting transaction
 
 
 class LedgerTxn(BaseModel):

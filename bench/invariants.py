@@ -92,9 +92,15 @@ def _ledger():
     return out
 
 
+def _running_totals():
+    from services import ledger
+
+    return [f"{kind} {row_id}: running total differs from its rows" for kind, row_id in ledger.running_totals_off()]
+
+
 def check():
     """All violations of the invariants, as plain sentences (empty when the data is sound)."""
-    return _oversold() + _duplicates() + _ledger()
+    return _oversold() + _duplicates() + _ledger() + _running_totals()
 
 
 def main(argv):

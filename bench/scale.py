@@ -90,6 +90,19 @@ class Writer:
             cur.copy_expert(f'COPY "{table}" ({",".join(chr(34) + n + chr(34) for n in names)}) FROM STDIN', buf)
         return len(chunk)
 
+    def running_totals(self):
+        """Account balances and workers' earned totals from the rows just written (as migration 0007 does)."""
+        account = "UPDATE account SET balance_fen = (SELECT COALESCE(SUM(amount_fen), 0) FROM posting " \
+                  "WHERE posting.account_id = account.id)"
+        worker = "UPDATE worker SET earned_fen = (SELECT COALESCE(SUM(amount_fen), 0) FROM inspection " \
+                 "WHERE inspection.worker_id = worker.id)"
+        for statement in (account, worker):
+            if self.pg:
+                with self.conn.cursor() as cur:
+                    cur.execute(statement)
+            else:
+                self.conn.execute(statement)
+
     def finish(self, models_with_ids):
         if self.pg:
             with self.conn.cursor() as cur:
@@ -138,8 +151,9 @@ def generate(url, workers=3000, enterprises=600, jobs=3400, stations=110, orders
     en_ids = list(range(base[Enterprise], base[Enterprise] + enterprises))
     w.write(Enterprise, ["id", "name", "created_at"], [(e, f"规模企业{e}", start) for e in en_ids])
     wk_ids = list(range(base[Worker], base[Worker] + workers))
-    w.write(Worker, ["id", "mp_openid", "oa_openid", "home_station", "oa_subscribed", "created_at", "last_seen_at"],
-            [(k, f"scale-mp-{k}", f"scale-oa-{k}", rnd.choice(st_ids), True, start, start) for k in wk_ids])  # fmt: skip
+    w.write(Worker, ["id", "mp_openid", "oa_openid", "home_station", "oa_subscribed", "created_at", "last_seen_at",
+                     "earned_fen"],
+            [(k, f"scale-mp-{k}", f"scale-oa-{k}", rnd.choice(st_ids), True, start, start, 0) for k in wk_ids])  # fmt: skip
     job_ids = list(range(base[Job], base[Job] + jobs))
     job_info = {j: (rnd.choice(en_ids), rnd.choice(st_ids), rnd.randint(5, 30)) for j in job_ids}
 
@@ -153,9 +167,9 @@ def generate(url, workers=3000, enterprises=600, jobs=3400, stations=110, orders
         for owner in owners:
             acct[(kind, owner)] = next_acct
             next_acct += 1
-    w.write(Account, ["id", "code", "kind", "worker", "enterprise"],
+    w.write(Account, ["id", "code", "kind", "worker", "enterprise", "balance_fen"],
             [(i, f"worker:{o}:payable" if k == "worker_payable" else f"enterprise:{o}:labour", k,
-              o if k == "worker_payable" else None, o if k == "enterprise_labour" else None)
+              o if k == "worker_payable" else None, o if k == "enterprise_labour" else None, 0)
              for (k, o), i in acct.items()])  # fmt: skip
     rid = pid = iid = tid = 0
     made_reports = 0
@@ -198,6 +212,7 @@ def generate(url, workers=3000, enterprises=600, jobs=3400, stations=110, orders
                          "inspector", "request_id", "created_at"], insp_rows)  # fmt: skip
     w.write(LedgerTxn, ["id", "key", "kind", "business_date", "created_at"], txn_rows)
     w.write(Posting, ["id", "txn", "account", "amount_fen", "inspection", "created_at"], post_rows)
+    w.running_totals()  # the rows were written straight into the schema, not through the ledger
     w.write(KeyValue, ["key", "value"], [(MARKER, f"{workers},{reports}")])
     w.finish([Station, Enterprise, Job, Worker, Order, PieceReport, Inspection, Account, LedgerTxn, Posting])
     return {"workers": wk_ids, "reports": len(report_rows), "orders": len(order_rows)}

@@ -1,6 +1,5 @@
 """What a worker earned, is owed and was paid, and exactly how each fen was counted."""
 
-from peewee import Case
 from peewee import Select
 from peewee import fn
 
@@ -8,7 +7,7 @@ from models import Account
 from models import Inspection
 from models import Job
 from models import Order
-from models import Posting
+from models import Worker
 from prepared import Arg
 from prepared import Prepared
 from services.clock import business_date
@@ -16,33 +15,32 @@ from services.clock import day_bounds_utc
 
 
 def _today(column):
-    in_day = (Inspection.created_at >= Arg("start")) & (Inspection.created_at < Arg("end"))
-    return fn.COALESCE(fn.SUM(Case(None, [(in_day, column)], 0)), 0)
+    return fn.COALESCE(fn.SUM(column), 0)
 
 
 def _balance(kind):
-    """What the market owes the worker on account `kind` (the credit balance, as a positive number)."""
-    return (
-        Posting.select(fn.COALESCE(fn.SUM(Posting.amount_fen), 0) * -1)
-        .join(Account)
-        .where((Account.worker == Arg("worker")) & (Account.kind == kind))
-    )
+    """What the market owes the worker on account `kind`: minus its running balance (credits are negative)."""
+    return Account.select(Account.balance_fen * -1).where((Account.worker == Arg("worker")) & (Account.kind == kind))
 
 
 def _summary_query():
-    # One statement, so every figure comes from the same snapshot: one pass over the worker's inspections
-    # (covering index) for today's value and pieces and everything earned, and the two ledger balances.
-    earned = (
+    # One statement, so every figure comes from the same snapshot. Today's value and pieces are a range of the
+    # worker's covering index (one day's rows); everything earned, owed and in flight are running totals kept in
+    # the transactions that change them, so the cost does not grow with history.
+    today = (
         Inspection.select(
-            _today(Inspection.amount_fen).alias("today_fen"),
-            _today(Inspection.accepted).alias("today_pieces"),
-            fn.COALESCE(fn.SUM(Inspection.amount_fen), 0).alias("earned"),
+            _today(Inspection.amount_fen).alias("today_fen"), _today(Inspection.accepted).alias("today_pieces")
         )
-        .where(Inspection.worker == Arg("worker"))
-        .alias("earned")
+        .where(
+            (Inspection.worker == Arg("worker"))
+            & (Inspection.created_at >= Arg("start"))
+            & (Inspection.created_at < Arg("end"))
+        )
+        .alias("today")
     )
-    columns = [earned.c.today_fen, earned.c.today_pieces, earned.c.earned]
-    return Select([earned], columns + [_balance("worker_payable"), _balance("worker_inflight")])
+    earned = Worker.select(Worker.earned_fen).where(Worker.id == Arg("worker"))
+    columns = [today.c.today_fen, today.c.today_pieces, earned]
+    return Select([today], columns + [_balance("worker_payable"), _balance("worker_inflight")])
 
 
 _SUMMARY = Prepared(_summary_query)

@@ -10,6 +10,7 @@ from peewee import fn
 from models import Inspection
 from models import Job
 from models import Order
+from models import Worker
 from models import transaction
 from services import ledger
 from services import notices
@@ -108,6 +109,7 @@ def _record(staff, order, accepted, rejected, rework, request_id, note, now):
         request_id=request_id,
         created_at=now,
     )
+    _count_earned(order.worker_id, inspection.amount_fen)
     _post_earning(inspection, order, now)
     _finish_if_done(order.id, now)
     audit(
@@ -153,6 +155,12 @@ def _post_earning(inspection, order, now):
         memo=f"order {order.id}: {inspection.accepted} pcs x {inspection.rate_fen} fen",
         now=now,
     )
+
+
+def _count_earned(worker_id, amount):
+    """The worker's running earned total, in the inspection's own transaction (earnings read it, not history)."""
+    if amount:
+        Worker.update(earned_fen=Worker.earned_fen + amount).where(Worker.id == worker_id).execute()
 
 
 def _finish_if_done(order_id, now):
@@ -211,6 +219,7 @@ def correct(staff, inspection_id, accepted, rejected, rework, request_id, now, n
             request_id=request_id,
             created_at=now,
         )
+        _count_earned(order.worker_id, amount)
         if amount:
             ledger.post(
                 key=f"earning:{fix.id}",

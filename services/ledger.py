@@ -69,8 +69,17 @@ def post(key, kind, legs, business_date, memo="", now=None):
     if total != 0 or not legs:
         raise UnbalancedTransaction("账务分录不平衡", key=key, total=total)
     now = now or utcnow()
+    moves = {}
+    for leg in legs:
+        if leg[1] != 0:
+            moves[leg[0].id] = moves.get(leg[0].id, 0) + leg[1]
     with db.atomic():
         txn = LedgerTxn.create(key=key, kind=kind, memo=memo[:200], business_date=business_date, created_at=now)
+        for account_id in sorted(moves):  # one order for every transaction: concurrent postings never deadlock
+            if moves[account_id]:
+                Account.update(balance_fen=Account.balance_fen + moves[account_id]).where(
+                    Account.id == account_id
+                ).execute()
         Posting.insert_many(
             [
                 {
@@ -85,6 +94,37 @@ def post(key, kind, legs, business_date, memo="", now=None):
             ]
         ).execute()
     return txn
+
+
+def recompute_running_totals():
+    """Set every account's balance and every worker's earned total from their rows (migration 0007, bulk loads)."""
+    from models import Inspection
+    from models import Worker
+
+    postings = Posting.select(fn.COALESCE(fn.SUM(Posting.amount_fen), 0)).where(Posting.account == Account.id)
+    Account.update(balance_fen=postings).execute()
+    inspections = Inspection.select(fn.COALESCE(fn.SUM(Inspection.amount_fen), 0)).where(Inspection.worker == Worker.id)
+    Worker.update(earned_fen=inspections).execute()
+
+
+def running_totals_off(limit=100):
+    """[(kind, id)] of accounts whose balance, or workers whose earned total, differs from their rows."""
+    from models import Inspection
+    from models import Worker
+
+    sums = Posting.select(Posting.account, fn.SUM(Posting.amount_fen).alias("total")).group_by(Posting.account)
+    off = []
+    posted = dict(sums.tuples())
+    for account_id, balance in Account.select(Account.id, Account.balance_fen).tuples():
+        if int(posted.get(account_id) or 0) != balance:
+            off.append(("account", account_id))
+    earned = dict(
+        Inspection.select(Inspection.worker, fn.SUM(Inspection.amount_fen)).group_by(Inspection.worker).tuples()
+    )
+    for worker_id, total in Worker.select(Worker.id, Worker.earned_fen).tuples():
+        if int(earned.get(worker_id) or 0) != total:
+            off.append(("worker", worker_id))
+    return off[:limit]
 
 
 def balance(account):

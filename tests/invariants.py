@@ -13,6 +13,7 @@ def assert_ledger_balanced():
     no worker's payable or in-flight balance is negative; a worker's earnings on the ledger equal the
     value of their accepted pieces."""
     assert ledger.unbalanced_transactions() == [], "unbalanced ledger transactions"
+    assert ledger.running_totals_off() == [], "running balances or earned totals differ from their rows"
     assert Posting.select(fn.COALESCE(fn.SUM(Posting.amount_fen), 0)).scalar() == 0
 
     postings = {}

@@ -45,5 +45,32 @@ def test_worker_balances_in_one_query(app, make_enterprise, login):
     enterprise = make_enterprise()
     ledger.post("e1", "earning", [(ledger.enterprise_labour(enterprise), 50), (ledger.worker_payable(a), -50)], DAY)
     ledger.post("p1", "payout", [(ledger.worker_payable(a), 20), (ledger.worker_inflight(a), -20)], DAY)
-    assert ledger.worker_balances([a.id, b.id]) == {a.id: {"owed": 30, "inflight": 20}, b.id: {"owed": 0, "inflight": 0}}
+    assert ledger.worker_balances([a.id, b.id]) == {
+        a.id: {"owed": 30, "inflight": 20},
+        b.id: {"owed": 0, "inflight": 0},
+    }
     assert ledger.unbalanced_transactions() == []
+
+
+def test_running_balances_follow_every_posting_and_are_rebuilt_from_rows(app, make_enterprise, login):
+    from models import Account
+
+    worker, _ = login("alice")
+    enterprise = make_enterprise()
+    payable, inflight, labour = (
+        ledger.worker_payable(worker),
+        ledger.worker_inflight(worker),
+        ledger.enterprise_labour(enterprise),
+    )
+    day = dt.date(2026, 11, 30)
+    ledger.post("t:1", "earning", [(labour, 500), (payable, -500)], day)
+    ledger.post("t:2", "payout_sent", [(payable, 300), (inflight, -300)], day)
+    ledger.post("t:2", "payout_sent", [(payable, 300), (inflight, -300)], day)  # a resend posts nothing twice
+    ledger.post("t:3", "mixed", [(labour, 7), (labour, -2), (payable, -5)], day)  # one account twice in a txn
+    balances = {a.id: a.balance_fen for a in Account.select()}
+    assert balances[payable.id] == -205 and balances[inflight.id] == -300 and balances[labour.id] == 505
+    assert ledger.running_totals_off() == []
+    Account.update(balance_fen=0).where(Account.id == payable.id).execute()  # drift behind the ledger's back
+    assert ledger.running_totals_off() == [("account", payable.id)]
+    ledger.recompute_running_totals()
+    assert ledger.running_totals_off() == [] and Account.get_by_id(payable.id).balance_fen == -205
