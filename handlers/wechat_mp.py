@@ -8,13 +8,12 @@ from flask import Response
 from flask import request
 
 from handlers.common import now as request_now
+from handlers.wechat_oa import answer
 from handlers.wechat_oa import endpoint
-from handlers.wechat_oa import log
 from handlers.wechat_oa import refused
 from services import followers
 from services import notices
 from wechat.callback import CallbackError
-from wechat.callback import handle_post
 from wechat.callback import verify_echo
 from wechat.kvstore import current_store
 
@@ -33,13 +32,7 @@ def verify():
 
 
 def answer_push(args, body):
-    """(status, mimetype, text) for one push: the view below and the WSGI lane (wechat/lane.py) both call it."""
-    try:
-        text, mimetype = handle_post(endpoint("mp"), args, body, current_store(), dispatch)
-    except CallbackError as exc:
-        log.warning("wechat mini-program callback refused: %s %s", exc.status, exc.reason)
-        return exc.status, "text/plain", exc.reason
-    return 200, mimetype, text
+    return answer("mp", dispatch, args, body)
 
 
 @bp.post("/wechat/mp")

@@ -56,14 +56,19 @@ def refused(exc):
     return Response(exc.reason, status=exc.status, mimetype="text/plain")
 
 
-def answer_push(args, body):
-    """(status, mimetype, text) for one push: the view below and the WSGI lane (wechat/lane.py) both call it."""
+def answer(name, dispatcher, args, body, replay_safe=None):
+    """(status, mimetype, text) for one push to /wechat/<name>: its view and the WSGI lane (wechat/lane.py) both
+    come here, so a refusal is answered the same way on either path."""
     try:
-        text, mimetype = handle_post(endpoint(), args, body, current_store(), dispatch, replay_safe=replay_safe)
+        text, mimetype = handle_post(endpoint(name), args, body, current_store(), dispatcher, replay_safe=replay_safe)
     except CallbackError as exc:
-        log.warning("wechat callback refused: %s %s", exc.status, exc.reason)
+        log.warning("wechat %s callback refused: %s %s", name, exc.status, exc.reason)
         return exc.status, "text/plain", exc.reason
     return 200, mimetype, text
+
+
+def answer_push(args, body):
+    return answer("oa", dispatch, args, body, replay_safe=replay_safe)
 
 
 @bp.get("/wechat/oa")

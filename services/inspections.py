@@ -109,7 +109,6 @@ def _record(staff, order, accepted, rejected, rework, request_id, note, now):
         request_id=request_id,
         created_at=now,
     )
-    _count_earned(order.worker_id, inspection.amount_fen)
     _post_earning(inspection, order, now)
     _finish_if_done(order.id, now)
     audit(
@@ -140,10 +139,12 @@ def _record(staff, order, accepted, rejected, rework, request_id, note, now):
     return inspection
 
 
-def _post_earning(inspection, order, now):
+def _post_earning(inspection, order, now, memo=None):
+    """The inspection's value on the ledger and in the worker's earned total (a correction's value is negative)."""
     amount = inspection.amount_fen
     if amount == 0:
         return None
+    Worker.update(earned_fen=Worker.earned_fen + amount).where(Worker.id == order.worker_id).execute()
     return ledger.post(
         key=f"earning:{inspection.id}",
         kind="earning" if inspection.corrects_id is None else "earning_correction",
@@ -152,15 +153,9 @@ def _post_earning(inspection, order, now):
             (ledger.worker_payable(order.worker_id), -amount, inspection.id),
         ],
         business_date=business_date(now),
-        memo=f"order {order.id}: {inspection.accepted} pcs x {inspection.rate_fen} fen",
+        memo=memo or f"order {order.id}: {inspection.accepted} pcs x {inspection.rate_fen} fen",
         now=now,
     )
-
-
-def _count_earned(worker_id, amount):
-    """The worker's running earned total, in the inspection's own transaction (earnings read it, not history)."""
-    if amount:
-        Worker.update(earned_fen=Worker.earned_fen + amount).where(Worker.id == worker_id).execute()
 
 
 def _finish_if_done(order_id, now):
@@ -219,19 +214,7 @@ def correct(staff, inspection_id, accepted, rejected, rework, request_id, now, n
             request_id=request_id,
             created_at=now,
         )
-        _count_earned(order.worker_id, amount)
-        if amount:
-            ledger.post(
-                key=f"earning:{fix.id}",
-                kind="earning_correction",
-                legs=[
-                    (ledger.enterprise_labour(order.job.enterprise_id), amount),
-                    (ledger.worker_payable(order.worker_id), -amount, fix.id),
-                ],
-                business_date=business_date(now),
-                memo=f"correction of inspection {original.id}",
-                now=now,
-            )
+        _post_earning(fix, order, now, memo=f"correction of inspection {original.id}")
         audit(staff, "inspection.correct", fix, order.job.station_id, now, corrects=original.id, delta=delta)
     return fix, True
 
