@@ -26,14 +26,18 @@ class WriteGate:
         self.path = path + "-writelock"
         self._thread_lock = threading.RLock()
         self._fd = None
-        self._pid = None
         self._depth = threading.local()
 
     def _file(self):
-        if self._pid != os.getpid():  # opened after fork: a shared descriptor would not exclude the siblings
+        if self._fd is None:
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            self._pid = os.getpid()
         return self._fd
+
+    def forget_file(self):
+        """After fork: a descriptor shared with the parent would not exclude it, so the child opens its own."""
+        self._fd = None  # the parent's descriptor stays open in the child (closing it would drop the parent's lock)
+        self._thread_lock = threading.RLock()
+        self._depth = threading.local()
 
     def acquire(self):
         self._thread_lock.acquire()
@@ -58,6 +62,16 @@ class WriteGate:
     @property
     def held(self):
         return getattr(self._depth, "n", 0) > 0
+
+
+def _after_fork():
+    global _gates_lock
+    _gates_lock = threading.Lock()
+    for gate in _gates.values():
+        gate.forget_file()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def gate_for(path):

@@ -316,7 +316,7 @@ class KeyValue(BaseModel):
 
     key = CharField(max_length=128, primary_key=True)
     value = TextField()
-    expires_at = DateTimeField(null=True)
+    expires_at = DateTimeField(null=True, index=True)  # the purge of expired nonces reads only what expired
 
 
 # --- Official account and notices (issue 3) ------------------------------------------------------
