@@ -48,6 +48,18 @@ def register(app):
                 current += dt.timedelta(days=1)
         sys.exit(code)
 
+    @app.cli.command("repair-running-totals")
+    def repair_running_totals():
+        """Recompute account balances and earned totals from the ledger and inspections (after a finding of
+        running_balance_off / earned_total_off: the rows are the truth, the totals follow them)."""
+        from services import ledger
+
+        with models.db.connection_context():
+            off = ledger.repair_running_totals()
+        for kind, row_id in off:
+            click.echo(f"repaired {kind} {row_id}")
+        click.echo(f"{len(off)} running total(s) repaired")
+
     @app.cli.command("statement")
     @click.option("--enterprise", "enterprise_id", type=int)
     @click.option("--worker", "worker_id", type=int)

@@ -174,12 +174,29 @@ def bill_source(day):
     return parse_fundflow_csv("\r\n".join(lines) + "\r\n")
 
 
+def _ensure_pg_database(url):
+    """Create the bench's own PostgreSQL database on a fresh machine (never touches `test`)."""
+    import psycopg2
+
+    base, name = url.rsplit("/", 1)
+    conn = psycopg2.connect(base + "/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
 def run(db_kind, history_days, per_day, keep):
     url = PG_URL if db_kind == "pg" else "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="recon_bench_"), "b.db")
+    if db_kind == "pg":
+        _ensure_pg_database(url)
     os.environ.update(DATABASE_URL=url, LINGONG_ENV="bench", WECHAT_SANDBOX="1")
     import models
     from app import create_app
     from cli import migrate_database
+    from services import ledger
     from services import reconciliation
     from wechat.sandbox.store import SANDBOX_MODELS
 
@@ -208,6 +225,7 @@ def run(db_kind, history_days, per_day, keep):
                     index * HISTORY_JOBS + 1,
                     HISTORY_JOBS,
                 )
+            ledger.recompute_running_totals()  # bulk rows bypass the services that keep the running totals
             db.execute_sql("ANALYZE")
             seeded = time.monotonic() - tick
             rows = db.execute_sql('SELECT COUNT(*) FROM "posting"').fetchone()[0]
@@ -226,6 +244,7 @@ def run(db_kind, history_days, per_day, keep):
                 history_days * HISTORY_JOBS + 1,
                 JOBS,
             )
+            ledger.recompute_running_totals()
             peak_seed = time.monotonic() - tick
             tick = time.monotonic()
             run_, _ = reconciliation.reconcile_day(peak, night, bill_source=bill_source)

@@ -5,12 +5,14 @@ accepted, so the amount owed to the worker is minus its balance.
 """
 
 from peewee import IntegrityError
+from peewee import PostgresqlDatabase
 from peewee import fn
 
 from models import Account
 from models import LedgerTxn
 from models import Posting
 from models import db
+from models import transaction
 from models import utcnow
 from services.errors import DomainError
 
@@ -105,6 +107,18 @@ def recompute_running_totals():
     Account.update(balance_fen=postings).execute()
     inspections = Inspection.select(fn.COALESCE(fn.SUM(Inspection.amount_fen), 0)).where(Inspection.worker == Worker.id)
     Worker.update(earned_fen=inspections).execute()
+
+
+def repair_running_totals():
+    """Recompute every running total from its rows; returns what was off. Writers of postings and inspections wait
+    meanwhile (PostgreSQL: a SHARE lock on both tables; SQLite: the write lock), so none can slip in between the
+    sums and the update."""
+    with transaction():
+        if isinstance(db.obj, PostgresqlDatabase):
+            db.execute_sql("LOCK TABLE posting, inspection IN SHARE MODE")
+        off = running_totals_off(limit=None)
+        recompute_running_totals()
+    return off
 
 
 def running_totals_off(limit=100):

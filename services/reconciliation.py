@@ -24,6 +24,7 @@ from services import recon_bill  # noqa: F401 - registers its checks
 from services import recon_ledger
 from services import recon_ops  # noqa: F401 - registers its checks
 from services import recon_payouts  # noqa: F401 - registers its checks
+from services import recon_totals  # noqa: F401 - registers its checks (after the closing balances)
 from services.clock import business_date
 from services.recon_context import CHECKS
 from services.recon_context import Day

@@ -1,7 +1,10 @@
 """`flask reconcile`: a summary, exit 0 when clean and 3 with findings, the same result when run twice."""
 
+from models import Account
 from models import Order
 from models import ReconRun
+from models import Worker
+from services import ledger
 from tests.recon_helpers import DAY
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)
 
@@ -31,3 +34,19 @@ def test_reconcile_since_covers_every_day(runner, seeded):
 def test_reconcile_refuses_a_bad_date(runner, app):
     result = runner.invoke(args=["reconcile", "--date", "2026-02-30"])
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_repair_running_totals_makes_the_next_run_clean(runner, seeded):
+    alice = seeded.workers["alice"]
+    payable = ledger.worker_payable(alice)
+    Account.update(balance_fen=Account.balance_fen - 3).where(Account.id == payable.id).execute()  # behind its back
+    Worker.update(earned_fen=0).where(Worker.id == alice.id).execute()
+    found = runner.invoke(args=["reconcile", "--date", DAY.isoformat()])
+    assert found.exit_code == 3 and "running_balance_off: 1" in found.output and "earned_total_off: 1" in found.output
+    repaired = runner.invoke(args=["repair-running-totals"])
+    assert repaired.exit_code == 0, repaired.output
+    assert f"repaired account {payable.id}" in repaired.output and f"repaired worker {alice.id}" in repaired.output
+    assert "2 running total(s) repaired" in repaired.output
+    again = runner.invoke(args=["reconcile", "--date", DAY.isoformat()])
+    assert again.exit_code == 0, again.output
+    assert runner.invoke(args=["repair-running-totals"]).output.strip() == "0 running total(s) repaired"

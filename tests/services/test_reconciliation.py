@@ -8,6 +8,7 @@ from peewee import MySQLDatabase
 from peewee import fn
 
 import models
+from models import Account
 from models import DailyBalance
 from models import Inspection
 from models import Job
@@ -20,6 +21,7 @@ from models import PieceReport
 from models import Posting
 from models import ReconFinding
 from models import ReconRun
+from models import Worker
 from services import ledger
 from services import materials
 from services import reconciliation
@@ -282,3 +284,26 @@ def test_corrections_count_in_what_a_piece_is_worth(seeded):
     PayoutItem.create(payout=seeded.payouts["alice"].id, inspection=original.id, amount_fen=10)
     _, _, findings = run_day()
     assert ("settled_twice", "inspection", str(original.id)) in findings
+
+
+def test_running_totals_that_drift_from_their_rows_are_found(seeded):
+    alice, bob = seeded.workers["alice"], seeded.workers["bob"]
+    payable = ledger.worker_payable(bob)
+    later = DAY + dt.timedelta(days=1)  # a posting on a later date moves the running balance, not the day's closing
+    ledger.post("earning:later", "earning", [(ledger.enterprise_labour(seeded.enterprise), 40), (payable, -40)], later)
+    _, _, findings = run_day()
+    assert {"running_balance_off", "earned_total_off"}.isdisjoint(kinds(findings))
+    Account.update(balance_fen=Account.balance_fen + 1).where(Account.id == payable.id).execute()  # behind its back
+    Worker.update(earned_fen=Worker.earned_fen - 5).where(Worker.id == alice.id).execute()
+    run, _, findings = run_day()
+    assert ("running_balance_off", "account", str(payable.id)) in findings
+    assert ("earned_total_off", "worker", str(alice.id)) in findings
+    assert len([f for f in findings if f[0] in ("running_balance_off", "earned_total_off")]) == 2
+    detail = ReconFinding.get((ReconFinding.run == run.id) & (ReconFinding.kind == "running_balance_off")).detail
+    assert '"later_movement_fen": -40' in detail
+
+
+def test_running_totals_wait_for_the_day_to_end(seeded):
+    Worker.update(earned_fen=Worker.earned_fen + 1).where(Worker.id == seeded.workers["carol"].id).execute()
+    run, _, findings = run_day(now=market_time(DAY, 23))
+    assert "earned_total_off" not in kinds(findings) and "running_totals" in run.summary
