@@ -393,7 +393,8 @@ class Payout(BaseModel):
     next_check_at = DateTimeField(null=True, index=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
-    finished_at = DateTimeField(null=True)
+    finished_at = DateTimeField(null=True)  # when we learned the final state
+    paid_at = DateTimeField(null=True)  # WeChat Pay's own time of SUCCESS (its update_time): the bill's date
 
 
 class PayoutItem(BaseModel):

@@ -57,6 +57,7 @@ def handle_notify(headers, raw_body, now):
             _, changed = payouts.apply_state(
                 payout, resource.get("state", ""), now, amount_fen=amount,
                 transfer_bill_no=resource.get("transfer_bill_no", ""), fail_reason=resource.get("fail_reason", ""),
+                wechat_time=wechat_pay.parse_time(resource.get("update_time")),
             )  # fmt: skip
             _receipt(notify_id, payout.out_bill_no, EVENT, resource.get("state", ""), now)
     except IntegrityError:

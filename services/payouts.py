@@ -35,6 +35,7 @@ FINAL = frozenset({"SUCCESS", "FAIL", "CANCELLED"})
 FAILED = frozenset({"FAIL", "CANCELLED"})
 PENDING = wechat_pay.PENDING_STATES
 CONFIRM_WINDOW = dt.timedelta(hours=24)
+CLOCK_SKEW = dt.timedelta(minutes=5)  # how far WeChat's clock and ours may disagree
 
 
 def new_out_bill_no(now):
@@ -196,7 +197,7 @@ def resolve_by_query(payout, now, policy, rejected=None):
 def apply_bill(payout, bill, now):
     return apply_state(
         payout, bill.state, now, amount_fen=bill.amount_fen, transfer_bill_no=bill.transfer_bill_no,
-        package_info=bill.package_info, fail_reason=bill.fail_reason,
+        package_info=bill.package_info, fail_reason=bill.fail_reason, wechat_time=bill.changed_at,
     )  # fmt: skip
 
 
@@ -204,11 +205,15 @@ class AmountMismatch(Conflict):
     code = "amount_mismatch"
 
 
-def apply_state(payout, state, now, amount_fen=None, transfer_bill_no="", package_info="", fail_reason=""):
+def apply_state(
+    payout, state, now, amount_fen=None, transfer_bill_no="", package_info="", fail_reason="", wechat_time=None
+):
     """The one state machine (notify, query and create paths): move along allowed transitions, post money once.
 
     SUCCESS posts in-flight -> WeChat Pay clearing; FAIL or CANCELLED reverses in-flight -> payable.
-    Returns (payout, changed).
+    `wechat_time` is WeChat's own time of the new state: on SUCCESS it is kept as `paid_at`, the time WeChat's
+    fund-flow bill books the transfer under, which may be the day before we hear of it (a notify or a sweep
+    after midnight). Returns (payout, changed).
     """
     policy = payout_policy.current()
     payout_id = payout if isinstance(payout, int) else payout.id
@@ -228,6 +233,8 @@ def apply_state(payout, state, now, amount_fen=None, transfer_bill_no="", packag
             fields["package_info"] = package_info
         if state in FINAL:
             fields.update(finished_at=now, next_check_at=None, fail_reason=(fail_reason or "")[:64])
+        if state == "SUCCESS":
+            fields["paid_at"] = _paid_at(current, wechat_time, now)
         else:
             fields["next_check_at"] = now + policy.recheck
         moved = Payout.update(**fields).where((Payout.id == payout_id) & (Payout.state == current.state)).execute()
@@ -235,6 +242,16 @@ def apply_state(payout, state, now, amount_fen=None, transfer_bill_no="", packag
             return Payout.get_by_id(payout_id), False
         _post_outcome(current, state, now)
     return Payout.get_by_id(payout_id), True
+
+
+def _paid_at(payout, wechat_time, now):
+    """WeChat's time of success when it is plausible (after the payout was made, not after now), else now."""
+    if wechat_time is None:
+        return now
+    if payout.created_at - CLOCK_SKEW <= wechat_time <= now + CLOCK_SKEW:
+        return min(wechat_time, now)
+    log.warning("payout %s: WeChat's update_time %s is implausible, using %s", payout.out_bill_no, wechat_time, now)
+    return now
 
 
 def _post_outcome(payout, state, now):

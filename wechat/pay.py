@@ -75,6 +75,7 @@ class Bill:
     package_info: str = ""
     amount_fen: int | None = None
     fail_reason: str = ""
+    changed_at: dt.datetime | None = None  # WeChat's update_time, naive UTC
     raw: dict = field(default_factory=dict)
 
     @classmethod
@@ -86,8 +87,22 @@ class Bill:
             package_info=data.get("package_info", ""),
             amount_fen=data.get("transfer_amount"),
             fail_reason=data.get("fail_reason", ""),
+            changed_at=parse_time(data.get("update_time")),
             raw=data,
         )
+
+
+def parse_time(value):
+    """WeChat Pay's RFC 3339 time (2025-01-15T10:00:00+08:00) as naive UTC; None when absent or malformed."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 pay_route.install()

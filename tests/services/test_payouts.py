@@ -214,3 +214,14 @@ def test_cli_runs_the_cutoff_and_the_sweep(market, runner):
     market.accept(headers, 3)
     result = runner.invoke(args=["payouts", "pay", str(worker.id)])
     assert result.exit_code == 0 and " 30 fen WAIT_USER_CONFIRM" in result.output
+
+
+def test_the_notify_gives_wechats_own_time_of_success(market):
+    worker, headers = market.worker()
+    market.accept(headers, 30)
+    (payout,) = payouts_of(worker)
+    succeeded = utcnow().replace(microsecond=0) - dt.timedelta(seconds=40)  # the notify comes 40 s late
+    pay_bills.confirm(payout.out_bill_no, now=succeeded)
+    market.deliver()
+    paid = Payout.get_by_id(payout.id)
+    assert paid.state == "SUCCESS" and paid.paid_at == succeeded and paid.finished_at > succeeded

@@ -24,10 +24,13 @@ from models import ReconRun
 from models import Worker
 from services import ledger
 from services import materials
+from services import payout_sweep
+from services import payouts
 from services import reconciliation
 from tests.recon_helpers import DAY
 from tests.recon_helpers import market_time
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)
+from wechat.sandbox import pay_bills
 from wechat.sandbox import store
 from wechat.sandbox.store import SandboxPayBill
 
@@ -307,3 +310,25 @@ def test_running_totals_wait_for_the_day_to_end(seeded):
     Worker.update(earned_fen=Worker.earned_fen + 1).where(Worker.id == seeded.workers["carol"].id).execute()
     run, _, findings = run_day(now=market_time(DAY, 23))
     assert "earned_total_off" not in kinds(findings) and "running_totals" in run.summary
+
+
+def test_a_transfer_that_succeeds_before_midnight_and_is_heard_of_after_it_is_in_that_days_bill(seeded):
+    alice = seeded.payouts["alice"]  # waiting for alice to confirm since 16:00
+    succeeded = market_time(DAY, 23, 59) + dt.timedelta(seconds=30)
+    pay_bills.confirm(alice.out_bill_no, now=succeeded)  # WeChat books it on DAY
+    heard = market_time(DAY + dt.timedelta(days=1), 0, 2)  # the sweep hears of it after midnight
+    paid = payout_sweep.refresh_payout(Payout.get_by_id(alice.id), heard)
+    assert paid.state == "SUCCESS" and paid.paid_at == succeeded and paid.finished_at == heard
+    _, _, findings = run_day()
+    assert findings == []
+    next_day = DAY + dt.timedelta(days=1)
+    _, _, next_findings = run_day(next_day, market_time(next_day + dt.timedelta(days=1), 2))
+    assert {"bill_row_missing", "bill_row_unmatched"}.isdisjoint(kinds(next_findings))
+
+
+def test_wechat_time_of_success_is_kept_only_when_plausible(seeded):
+    alice = seeded.payouts["alice"]
+    heard = market_time(DAY, 20)
+    future = heard + dt.timedelta(hours=3)  # a clock far ahead of ours is not believed
+    paid, changed = payouts.apply_state(alice.id, "SUCCESS", heard, wechat_time=future)
+    assert changed and paid.paid_at == heard
