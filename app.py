@@ -50,6 +50,7 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "WECHAT_PUSH_LANE": "1",
     "LINGONG_SERVER_PREPARE": "1",
+    "LINGONG_TRUSTED_PROXIES": "0",
 }
 
 # Sandbox credentials: used only when the sandbox is on, never valid against the real WeChat.
@@ -127,6 +128,7 @@ def create_app(test_config=None):
     from wechat import lane
 
     lane.install(app, {"/wechat/oa": wechat_oa.answer_push, "/wechat/mp": wechat_mp.answer_push})
+    _trust_proxies(app)
     cli.register(app)
     app.cli.add_command(wechat_cli.wechat)
     app.cli.add_command(payout_cli.payouts)
@@ -158,6 +160,20 @@ def _configure(app, test_config):
         os.makedirs(app.instance_path, exist_ok=True)
         cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "lingong.db")
     clock.configure(cfg["MARKET_TIMEZONE"])
+
+
+def _trust_proxies(app):
+    """Behind N reverse proxies (LINGONG_TRUSTED_PROXIES=N), take the client's address and scheme from the
+    X-Forwarded-For / -Proto headers the last N proxies set (the console's login guard counts failures per
+    address); with 0, the default, those headers are ignored, since any client could send them."""
+    raw = str(app.config["LINGONG_TRUSTED_PROXIES"]).strip()
+    if not raw.isdigit():
+        raise RuntimeError(f"LINGONG_TRUSTED_PROXIES must be a number of proxies, not {raw!r}")
+    count = int(raw)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 ENV_PREFIXES = ("LINGONG_", "WECHAT", "PAYOUT_", "RECON_", "CONSOLE_", "MARKET_", "SCHEDULER_", "REDIS_", "SANDBOX_")

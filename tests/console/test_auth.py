@@ -1,6 +1,9 @@
 """Console sign-in: CSRF on every form, the throttle on wrong passwords, cookie flags, sign-out revokes the session."""
 
+import json
 import uuid
+
+import pytest
 
 from models import AuditLog
 from tests.console.conftest import csrf_from
@@ -75,3 +78,32 @@ def test_secure_cookie_in_production():
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def _failed_login_address(client, username, forwarded):
+    token = csrf_from(client.get("/console/login").get_data(as_text=True))
+    answer = client.post(
+        "/console/login",
+        data={"username": username, "password": "nope-nope", "csrf_token": token},
+        headers={"X-Forwarded-For": forwarded},
+    )
+    assert answer.status_code == 401
+    row = AuditLog.select().where(AuditLog.action == "console.login_failed").order_by(AuditLog.id.desc()).get()
+    return json.loads(row.detail)["address"]
+
+
+def test_the_client_address_comes_from_a_trusted_proxy_only(app, client, make_staff, make_station):
+    import app as app_module
+
+    staff = make_staff(station=make_station())
+    assert _failed_login_address(client, staff.username, "203.0.113.9") == "127.0.0.1"  # anyone can send the header
+    app.config["LINGONG_TRUSTED_PROXIES"] = "1"  # nginx in front sets it
+    app_module._trust_proxies(app)
+    assert _failed_login_address(client, staff.username, "198.51.100.1, 203.0.113.9") == "203.0.113.9"
+
+
+def test_trusted_proxies_must_be_a_count(tmp_path):
+    from app import create_app
+
+    with pytest.raises(RuntimeError, match="LINGONG_TRUSTED_PROXIES"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "LINGONG_TRUSTED_PROXIES": "nginx"})
