@@ -282,8 +282,10 @@ def rerun(url):
         run_, _ = reconciliation.reconcile_day(peak, dt.datetime.combine(peak, dt.time(20)), bill_source=bill_source)
         elapsed = time.monotonic() - tick
         seconds = json.loads(run_.summary)["seconds"]
-    print(f"rerun on {url.split(':')[0]} ({postings:,} postings): peak day {elapsed:.2f} s "
-          f"[{run_.findings_count} findings]\n   per check (s): " + ", ".join(f"{k}={v}" for k, v in seconds.items()))
+    print(
+        f"rerun on {url.split(':')[0]} ({postings:,} postings): peak day {elapsed:.2f} s "
+        f"[{run_.findings_count} findings]\n   per check (s): " + ", ".join(f"{k}={v}" for k, v in seconds.items())
+    )
 
 
 def main():
