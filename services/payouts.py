@@ -233,10 +233,10 @@ def apply_state(
             fields["package_info"] = package_info
         if state in FINAL:
             fields.update(finished_at=now, next_check_at=None, fail_reason=(fail_reason or "")[:64])
-        if state == "SUCCESS":
-            fields["paid_at"] = _paid_at(current, wechat_time, now)
         else:
             fields["next_check_at"] = now + policy.recheck
+        if state == "SUCCESS":
+            fields["paid_at"] = _paid_at(current, wechat_time, now)
         moved = Payout.update(**fields).where((Payout.id == payout_id) & (Payout.state == current.state)).execute()
         if not moved:
             return Payout.get_by_id(payout_id), False

@@ -225,3 +225,19 @@ def test_the_notify_gives_wechats_own_time_of_success(market):
     market.deliver()
     paid = Payout.get_by_id(payout.id)
     assert paid.state == "SUCCESS" and paid.paid_at == succeeded and paid.finished_at > succeeded
+
+
+def test_a_final_payout_is_never_swept_again(market):
+    worker, headers = market.worker()
+    market.accept(headers, 40)
+    (failed,) = payouts_of(worker)
+    pay_bills.fail(failed.out_bill_no)
+    market.deliver()
+    failed = Payout.get_by_id(failed.id)
+    assert failed.state == "FAIL" and failed.next_check_at is None and failed.finished_at is not None
+    market.accept(headers, 20)
+    paid = [p for p in payouts_of(worker) if p.id != failed.id][0]
+    market.confirm(paid)
+    paid = Payout.get_by_id(paid.id)
+    assert paid.state == "SUCCESS" and paid.next_check_at is None and paid.paid_at is not None
+    assert payout_sweep.sweep_inflight(utcnow() + dt.timedelta(days=1)) == {}  # nothing left to ask WeChat about
