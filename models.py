@@ -394,7 +394,8 @@ class Payout(BaseModel):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     finished_at = DateTimeField(null=True)  # when we learned the final state
-    paid_at = DateTimeField(null=True)  # WeChat Pay's own time of SUCCESS (its update_time): the bill's date
+    # When the money moved: WeChat Pay's own time of SUCCESS (its update_time, the bill's date), cash at the desk
+    paid_at = DateTimeField(null=True, index=True)
 
 
 class PayoutItem(BaseModel):

@@ -111,10 +111,10 @@ def seed_day(db, pg, day, day_index, first_id, count, first_job, jobs):
         # one WeChat payout per worker, settling the worker's pieces of the day, confirmed the same day
         f'INSERT INTO "payout" (id, worker_id, method, out_bill_no, amount_fen, state, transfer_bill_no, '
         f"package_info, fail_reason, business_date, deadline, attempts, last_error, created_at, updated_at, "
-        f"finished_at) SELECT {day_index * WORKERS} + worker_id, worker_id, 'wechat', "
+        f"finished_at, paid_at) SELECT {day_index * WORKERS} + worker_id, worker_id, 'wechat', "
         f"'B' || ({day_index * WORKERS} + worker_id), SUM(amount_fen), 'SUCCESS', "
         f"'T' || ({day_index * WORKERS} + worker_id), '', '', '{d}', MAX(created_at), 1, '', MAX(created_at), "
-        f"MAX(created_at), MAX(created_at) FROM inspection WHERE id BETWEEN {first_id} AND {last} GROUP BY worker_id",
+        f"MAX(created_at), MAX(created_at), MAX(created_at) FROM inspection WHERE id BETWEEN {first_id} AND {last} GROUP BY worker_id",
         f'INSERT INTO "payout_item" (id, payout_id, inspection_id, amount_fen) SELECT id, '
         f"{day_index * WORKERS} + worker_id, id, amount_fen FROM inspection WHERE id BETWEEN {first_id} AND {last}",
     ]

@@ -46,7 +46,7 @@ def record_cash_payout(staff, worker_id, amount_fen, request_id, now, station_id
         payout = Payout.create(
             worker=worker.id, method="cash", out_bill_no="C" + new_out_bill_no(now)[1:], amount_fen=amount,
             state="SUCCESS", business_date=day, staff=staff.id, station=station_id, request_id=request_id,
-            created_at=now, updated_at=now, finished_at=now,
+            created_at=now, updated_at=now, finished_at=now, paid_at=now,
         )  # fmt: skip
         allocate(payout, worker.id, amount)
         ledger.post(

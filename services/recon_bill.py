@@ -4,8 +4,6 @@ The bill is cut at 00:00 Beijing time and books a transfer at WeChat's time of s
 may fall on the day before we heard of it; amounts come in yuan and are converted to fen with Decimal by the client.
 """
 
-from peewee import fn
-
 from models import Payout
 from models import db
 from services.recon_context import Finding
@@ -43,12 +41,12 @@ def payouts_match_bill(day):
     for row in rows:
         if row.get("direction") == "支出" and row.get("out_bill_no"):
             billed.setdefault(row["out_bill_no"], []).append(row)
-    paid_at = fn.COALESCE(Payout.paid_at, Payout.finished_at)  # WeChat's time of success, where it told us
     ours = {
         number: (payout_id, amount)
         for payout_id, number, amount in db.execute(
             Payout.select(Payout.id, Payout.out_bill_no, Payout.amount_fen).where(
-                (Payout.method == "wechat") & (Payout.state == "SUCCESS") & (paid_at >= day.start) & (paid_at < day.end)
+                (Payout.paid_at >= day.start) & (Payout.paid_at < day.end) & (Payout.method == "wechat")
+                & (Payout.state == "SUCCESS")
             )
         ).fetchall()
     }
