@@ -118,7 +118,10 @@ def test_wechat_fails_a_waiting_bill(market):
     (payout,) = payouts_of(worker)
     pay_bills.fail(payout.out_bill_no)
     market.deliver()
-    assert Payout.get_by_id(payout.id).state == "FAIL" and ledger.owed_fen(worker) == 150
+    failed = Payout.get_by_id(payout.id)
+    assert failed.state == "FAIL" and ledger.owed_fen(worker) == 150
+    assert failed.next_check_at is None and failed.paid_at is None  # final: the sweeper never asks about it again
+    assert payout_sweep.sweep_inflight(utcnow() + dt.timedelta(days=1)) == {}
 
 
 def test_over_cap_amounts_are_split_or_refused_as_configured(market):
@@ -226,18 +229,3 @@ def test_the_notify_gives_wechats_own_time_of_success(market):
     paid = Payout.get_by_id(payout.id)
     assert paid.state == "SUCCESS" and paid.paid_at == succeeded and paid.finished_at > succeeded
 
-
-def test_a_final_payout_is_never_swept_again(market):
-    worker, headers = market.worker()
-    market.accept(headers, 40)
-    (failed,) = payouts_of(worker)
-    pay_bills.fail(failed.out_bill_no)
-    market.deliver()
-    failed = Payout.get_by_id(failed.id)
-    assert failed.state == "FAIL" and failed.next_check_at is None and failed.finished_at is not None
-    market.accept(headers, 20)
-    paid = [p for p in payouts_of(worker) if p.id != failed.id][0]
-    market.confirm(paid)
-    paid = Payout.get_by_id(paid.id)
-    assert paid.state == "SUCCESS" and paid.next_check_at is None and paid.paid_at is not None
-    assert payout_sweep.sweep_inflight(utcnow() + dt.timedelta(days=1)) == {}  # nothing left to ask WeChat about
