@@ -4,6 +4,7 @@ Sign convention: debit positive, credit negative. A worker's payable account is 
 accepted, so the amount owed to the worker is minus its balance.
 """
 
+from peewee import JOIN
 from peewee import IntegrityError
 from peewee import PostgresqlDatabase
 from peewee import fn
@@ -73,8 +74,7 @@ def post(key, kind, legs, business_date, memo="", now=None):
     now = now or utcnow()
     moves = {}
     for leg in legs:
-        if leg[1] != 0:
-            moves[leg[0].id] = moves.get(leg[0].id, 0) + leg[1]
+        moves[leg[0].id] = moves.get(leg[0].id, 0) + leg[1]
     with db.atomic():
         txn = LedgerTxn.create(key=key, kind=kind, memo=memo[:200], business_date=business_date, created_at=now)
         for account_id in sorted(moves):  # one order for every transaction: concurrent postings never deadlock
@@ -123,22 +123,40 @@ def repair_running_totals():
 
 def running_totals_off(limit=100):
     """[(kind, id)] of accounts whose balance, or workers whose earned total, differs from their rows."""
+    sums = (
+        Posting.select(Posting.account.alias("account_id"), fn.SUM(Posting.amount_fen).alias("total"))
+        .group_by(Posting.account)
+        .alias("sums")
+    )
+    accounts = (
+        Account.select(Account.id)
+        .join(sums, JOIN.LEFT_OUTER, on=(sums.c.account_id == Account.id))
+        .where(Account.balance_fen != fn.COALESCE(sums.c.total, 0))
+        .order_by(Account.id)
+    )
+    off = [("account", account_id) for (account_id,) in accounts.tuples()]
+    off += [("worker", worker_id) for worker_id, _, _ in earned_totals_off()]
+    return off[:limit]
+
+
+def earned_totals_off():
+    """(worker id, earned total, sum of their inspections) of workers whose two differ, read in one statement."""
     from models import Inspection
     from models import Worker
 
-    sums = Posting.select(Posting.account, fn.SUM(Posting.amount_fen).alias("total")).group_by(Posting.account)
-    off = []
-    posted = dict(sums.tuples())
-    for account_id, balance in Account.select(Account.id, Account.balance_fen).tuples():
-        if int(posted.get(account_id) or 0) != balance:
-            off.append(("account", account_id))
-    earned = dict(
-        Inspection.select(Inspection.worker, fn.SUM(Inspection.amount_fen)).group_by(Inspection.worker).tuples()
+    sums = (
+        Inspection.select(Inspection.worker.alias("worker_id"), fn.SUM(Inspection.amount_fen).alias("total"))
+        .group_by(Inspection.worker)
+        .alias("sums")
     )
-    for worker_id, total in Worker.select(Worker.id, Worker.earned_fen).tuples():
-        if int(earned.get(worker_id) or 0) != total:
-            off.append(("worker", worker_id))
-    return off[:limit]
+    summed = fn.COALESCE(sums.c.total, 0)
+    query = (
+        Worker.select(Worker.id, Worker.earned_fen, summed)
+        .join(sums, JOIN.LEFT_OUTER, on=(sums.c.worker_id == Worker.id))
+        .where(Worker.earned_fen != summed)
+        .order_by(Worker.id)
+    )
+    return db.execute(query).fetchall()
 
 
 def balance(account):

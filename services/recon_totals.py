@@ -15,11 +15,10 @@ from peewee import JOIN
 from peewee import fn
 
 from models import Account
-from models import Inspection
 from models import LedgerTxn
 from models import Posting
-from models import Worker
 from models import db
+from services import ledger
 from services.clock import business_date
 from services.recon_context import Finding
 from services.recon_context import check
@@ -35,23 +34,6 @@ def _balances_and_later_movement(day):
     ).alias("later")
     query = Account.select(Account.id, Account.balance_fen, fn.COALESCE(later.c.moved, 0)).join(
         later, JOIN.LEFT_OUTER, on=(later.c.account_id == Account.id)
-    )
-    return db.execute(query).fetchall()
-
-
-def _earned_off():
-    """(worker id, earned total, sum of their inspections) of workers whose two differ, from one snapshot."""
-    sums = (
-        Inspection.select(Inspection.worker.alias("worker_id"), fn.SUM(Inspection.amount_fen).alias("total"))
-        .group_by(Inspection.worker)
-        .alias("sums")
-    )
-    summed = fn.COALESCE(sums.c.total, 0)
-    query = (
-        Worker.select(Worker.id, Worker.earned_fen, summed)
-        .join(sums, JOIN.LEFT_OUTER, on=(sums.c.worker_id == Worker.id))
-        .where(Worker.earned_fen != summed)
-        .order_by(Worker.id)
     )
     return db.execute(query).fetchall()
 
@@ -75,7 +57,7 @@ def running_totals(day):
                 {"balance_fen": int(balance), "expected_fen": expected, "later_movement_fen": int(moved)},
             )
     day.stats["running_totals_accounts"] = checked
-    for worker_id, earned, summed in _earned_off():
+    for worker_id, earned, summed in ledger.earned_totals_off():
         yield Finding(
             "earned_total_off",
             "worker",

@@ -253,8 +253,7 @@ def handle_post(endpoint, args, body, store, dispatch, now=None, replay_safe=Non
     nonce_key = _nonce_key(endpoint, inbound.timestamp, inbound.nonce)
     quiet = replay_safe is not None and replay_safe(inbound)
     if quiet:  # a query: only the nonce is claimed, a retry simply asks again
-        if not store.add(nonce_key, "1", _nonce_ttl(endpoint)):
-            raise CallbackError(403, "nonce already used")
+        _claim_nonce(endpoint, store, inbound.timestamp, inbound.nonce)
     else:
         key = dedupe_key(endpoint, inbound)
         claimed = store.add_many({nonce_key: ("1", _nonce_ttl(endpoint)), key: (PENDING, DEDUPE_TTL)})
