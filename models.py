@@ -311,6 +311,24 @@ class AuditLog(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
 
 
+class RequestKey(BaseModel):
+    """A retryable write's key, claimed in the write's own transaction: (sender, request_id) happens once.
+
+    `sender` is who sent it ("staff:3", "worker:5", "cli"), so one sender's key never answers another's;
+    `action` names the verb and its target, so a key reused for something else is refused; `result_id` is the row
+    the first request made, which a resend is answered with. Rolled back with the write: nothing lost, nothing twice.
+    """
+
+    sender = CharField(max_length=40)
+    request_id = CharField(max_length=64)
+    action = CharField(max_length=96)
+    result_id = CharField(max_length=64, default="")
+    created_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("sender", "request_id"), True),)
+
+
 class KeyValue(BaseModel):
     """Small shared state for every process (WeChat tokens, counters) when Redis is not configured."""
 
@@ -497,6 +515,7 @@ ALL_MODELS = [
     LedgerTxn,
     Posting,
     AuditLog,
+    RequestKey,
     KeyValue,
     Notice,
     SubscribeConsent,

@@ -1,9 +1,54 @@
-"""Client retries: a write keyed by a client request id happens once; a resend gets the first result."""
+"""Client retries: a write keyed by (who sent it, the client's request id) happens once; a resend gets the first result.
+
+Two shapes of one rule. `keyed()` claims a `RequestKey` row in the write's own transaction: every staff verb (desk,
+console, API, CLI) goes through it, so a key is never left behind by a write that failed, and one sender's key never
+answers another's. `once()` is the worker's hot path (taking an order, reporting pieces), where the row written carries
+its own unique (worker, request_id) and no second row is needed.
+"""
+
+import hashlib
 
 from peewee import IntegrityError
 
+from models import RequestKey
 from models import transaction
+from services import validate
+from services.errors import Conflict
 from services.errors import DomainError
+
+
+def sender_of(actor):
+    """The idempotency scope of an actor: a staff member or a worker (their id), or a named process ("cli")."""
+    if isinstance(actor, str):
+        return actor[:40]
+    kind = "worker" if actor.__class__.__name__ == "Worker" else "staff"
+    return f"{kind}:{actor.id}"
+
+
+def keyed(actor, request_id, action, create, replay, now=None):
+    """`create()` once per (actor, request_id) in one write transaction; returns (row, created).
+
+    The key is inserted first, in the same transaction as the write: when the write fails, the key goes with it and
+    a resend does the work. A resend (or the loser of two racing copies, which waits at the unique index) gets
+    `replay(result_id)`; the same key used for another `action` is refused.
+    """
+    request_id = validate.request_id(request_id)
+    sender = sender_of(actor)
+    try:
+        with transaction():
+            RequestKey.insert(sender=sender, request_id=request_id, action=action[:96], created_at=now).execute()
+            row = create()
+            RequestKey.update(result_id=str(row.id)).where(
+                (RequestKey.sender == sender) & (RequestKey.request_id == request_id)
+            ).execute()
+            return row, True
+    except IntegrityError:
+        previous = RequestKey.get_or_none((RequestKey.sender == sender) & (RequestKey.request_id == request_id))
+        if previous is None:
+            raise
+    if previous.action != action[:96]:
+        raise Conflict("这个请求编号已用于另一项操作", code="request_id_reused")
+    return replay(previous.result_id), False
 
 
 def once(lookup, create, attempt=None):
@@ -29,3 +74,12 @@ def once(lookup, create, attempt=None):
         if previous is None:
             raise
         return previous, False
+
+
+def row_key(actor, request_id):
+    """The scoped key stored on a row that keeps its own request id (unique across senders, at most 64 chars)."""
+    key = f"{sender_of(actor)}:{request_id}"
+    if len(key) <= 64:
+        return key
+    prefix = sender_of(actor) + ":#"
+    return prefix + hashlib.sha256(request_id.encode()).hexdigest()[: 64 - len(prefix)]

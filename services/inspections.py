@@ -4,14 +4,12 @@ A wrong inspection is never edited: a correction is a new inspection row pointin
 difference in counts, and a new ledger transaction for the difference in money.
 """
 
-from peewee import IntegrityError
 from peewee import fn
 
 from models import Inspection
 from models import Job
 from models import Order
 from models import Worker
-from models import transaction
 from services import ledger
 from services import notices
 from services import payouts
@@ -20,6 +18,8 @@ from services.clock import business_date
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
+from services.idempotency import keyed
+from services.idempotency import row_key
 from services.scope import audit
 from services.scope import ensure_station
 from services.scope import station_ids_for
@@ -53,32 +53,23 @@ def inspect(staff, order_id, accepted, rejected, rework, request_id, now, note="
     accepted = validate.non_negative_int(accepted, "合格件数", "accepted")
     rejected = validate.non_negative_int(rejected, "不合格件数", "rejected")
     rework = validate.non_negative_int(rework, "返工件数", "rework")
-    request_id = validate.request_id(request_id)
     note = validate.text(note, "备注", "note", 200, required=False)
     if accepted + rejected + rework == 0:
         raise BadRequest("请至少录入一件", code="empty_inspection")
     order = order_for(staff, order_id)
-    existing = Inspection.get_or_none(Inspection.request_id == request_id)
-    if existing is not None:
-        return _same_request(existing, order.id), False
-    try:
-        with transaction():
-            inspection = _record(staff, order, accepted, rejected, rework, request_id, note, now)
-    except IntegrityError:
-        existing = Inspection.get_or_none(Inspection.request_id == request_id)
-        if existing is None:
-            raise
-        return _same_request(existing, order.id), False
-    if inspection.amount_fen > 0:
+    inspection, created = keyed(
+        staff, request_id, f"inspection.record:order:{order.id}",
+        lambda: _record(staff, order, accepted, rejected, rework, row_key(staff, request_id), note, now),
+        _inspection_by_id, now,
+    )  # fmt: skip
+    if created and inspection.amount_fen > 0:
         # After commit, never inside it: in immediate mode the worker is paid right away (never raises).
         payouts.payout_after_inspection(order.worker_id, now)
-    return inspection, True
+    return inspection, created
 
 
-def _same_request(existing, order_id):
-    if existing.order_id != order_id:
-        raise Conflict("这个请求编号已用于另一次质检", code="request_id_reused")
-    return existing
+def _inspection_by_id(inspection_id):
+    return Inspection.get_by_id(int(inspection_id))
 
 
 def _record(staff, order, accepted, rejected, rework, request_id, note, now):
@@ -173,50 +164,55 @@ def correct(staff, inspection_id, accepted, rejected, rework, request_id, now, n
     accepted = validate.non_negative_int(accepted, "合格件数", "accepted")
     rejected = validate.non_negative_int(rejected, "不合格件数", "rejected")
     rework = validate.non_negative_int(rework, "返工件数", "rework")
-    request_id = validate.request_id(request_id)
     note = validate.text(note, "更正原因", "note", 200)
-    existing = Inspection.get_or_none(Inspection.request_id == request_id)
-    if existing is not None:
-        return _same_request(existing, order.id), False
-    with transaction():
-        current = _current_counts(original)
-        if accepted + rejected + rework != sum(current):
-            raise BadRequest("更正后的总件数必须与原质检相同", code="total_changed")
-        delta = (accepted - current[0], rejected - current[1], rework - current[2])
-        if delta == (0, 0, 0):
-            raise BadRequest("更正内容与现有记录相同", code="no_change")
-        amount = delta[0] * original.rate_fen
-        if amount < 0 and ledger.owed_fen(order.worker_id) + amount < 0:
-            raise Conflict("这些工钱已经结算，不能直接冲减，请先与工人核对", code="already_paid")
-        moved = (
-            Order.update(
-                accepted=Order.accepted + delta[0],
-                rejected=Order.rejected + delta[1],
-                reworked=Order.reworked + delta[2],
-                updated_at=now,
-            )
-            .where((Order.id == order.id) & (Order.reported - Order.reworked - delta[2] <= Order.quantity))
-            .execute()
+    return keyed(
+        staff, request_id, f"inspection.correct:inspection:{original.id}",
+        lambda: _record_correction(staff, original, order, (accepted, rejected, rework), row_key(staff, request_id),
+                                   note, now),
+        _inspection_by_id, now,
+    )  # fmt: skip
+
+
+def _record_correction(staff, original, order, counts, request_id, note, now):
+    accepted, rejected, rework = counts
+    current = _current_counts(original)
+    if accepted + rejected + rework != sum(current):
+        raise BadRequest("更正后的总件数必须与原质检相同", code="total_changed")
+    delta = (accepted - current[0], rejected - current[1], rework - current[2])
+    if delta == (0, 0, 0):
+        raise BadRequest("更正内容与现有记录相同", code="no_change")
+    amount = delta[0] * original.rate_fen
+    if amount < 0 and ledger.owed_fen(order.worker_id) + amount < 0:
+        raise Conflict("这些工钱已经结算，不能直接冲减，请先与工人核对", code="already_paid")
+    moved = (
+        Order.update(
+            accepted=Order.accepted + delta[0],
+            rejected=Order.rejected + delta[1],
+            reworked=Order.reworked + delta[2],
+            updated_at=now,
         )
-        if not moved:
-            raise Conflict("返工件已重新报数，不能这样更正", code="rework_already_reported")
-        fix = Inspection.create(
-            order=order.id,
-            worker=order.worker_id,
-            accepted=delta[0],
-            rejected=delta[1],
-            rework=delta[2],
-            rate_fen=original.rate_fen,
-            amount_fen=amount,
-            inspector=staff.id,
-            corrects=original.id,
-            note=note,
-            request_id=request_id,
-            created_at=now,
-        )
-        _post_earning(fix, order, now, memo=f"correction of inspection {original.id}")
-        audit(staff, "inspection.correct", fix, order.job.station_id, now, corrects=original.id, delta=delta)
-    return fix, True
+        .where((Order.id == order.id) & (Order.reported - Order.reworked - delta[2] <= Order.quantity))
+        .execute()
+    )
+    if not moved:
+        raise Conflict("返工件已重新报数，不能这样更正", code="rework_already_reported")
+    fix = Inspection.create(
+        order=order.id,
+        worker=order.worker_id,
+        accepted=delta[0],
+        rejected=delta[1],
+        rework=delta[2],
+        rate_fen=original.rate_fen,
+        amount_fen=amount,
+        inspector=staff.id,
+        corrects=original.id,
+        note=note,
+        request_id=request_id,
+        created_at=now,
+    )
+    _post_earning(fix, order, now, memo=f"correction of inspection {original.id}")
+    audit(staff, "inspection.correct", fix, order.job.station_id, now, corrects=original.id, delta=delta)
+    return fix
 
 
 def _current_counts(original):

@@ -1,15 +1,15 @@
 """The materials desk: materials issued to and returned from a worker's order, per bill-of-materials line."""
 
-from peewee import IntegrityError
 from peewee import fn
 
 from models import JobMaterial
 from models import MaterialMovement
-from models import transaction
 from services import validate
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
+from services.idempotency import keyed
+from services.idempotency import row_key
 from services.inspections import order_for
 from services.scope import audit
 
@@ -21,42 +21,28 @@ def move_materials(staff, order_id, material_id, kind, quantity, request_id, now
     if kind not in KINDS:
         raise BadRequest("kind must be issue or return", code="invalid_kind")
     quantity = validate.positive_int(quantity, "物料数量", "quantity", 10_000_000)
-    request_id = validate.request_id(request_id)
+    material_id = validate.positive_int(material_id, "物料", "material_id", validate.MAX_ID)
     order = order_for(staff, order_id)
     material = JobMaterial.get_or_none((JobMaterial.id == material_id) & (JobMaterial.job == order.job_id))
     if material is None:
         raise NotFound("这个工作没有这种物料", code="material_not_found")
-    existing = MaterialMovement.get_or_none(MaterialMovement.request_id == request_id)
-    if existing is not None:
-        if existing.order_id != order.id or existing.material_id != material.id or existing.kind != kind:
-            raise Conflict("这个请求编号已用于另一次领料", code="request_id_reused")
-        return existing, False
-    try:
-        with transaction():
-            if kind == "return" and quantity > out_with_worker(order.id, material.id):
-                raise Conflict("退回数量超过了已领未退的数量", code="return_exceeds_issued")
-            movement = MaterialMovement.create(
-                order=order.id,
-                material=material.id,
-                kind=kind,
-                quantity=quantity,
-                staff=staff.id,
-                request_id=request_id,
-                created_at=now,
-            )
-            audit(
-                staff,
-                f"material.{kind}",
-                movement,
-                order.job.station_id,
-                now,
-                order=order.id,
-                material=material.name,
-                quantity=quantity,
-            )
-    except IntegrityError:
-        return MaterialMovement.get(MaterialMovement.request_id == request_id), False
-    return movement, True
+    return keyed(
+        staff, request_id, f"material.{kind}:order:{order.id}:material:{material.id}",
+        lambda: _move(staff, order, material, kind, quantity, row_key(staff, request_id), now),
+        lambda movement_id: MaterialMovement.get_by_id(int(movement_id)), now,
+    )  # fmt: skip
+
+
+def _move(staff, order, material, kind, quantity, request_id, now):
+    if kind == "return" and quantity > out_with_worker(order.id, material.id):
+        raise Conflict("退回数量超过了已领未退的数量", code="return_exceeds_issued")
+    movement = MaterialMovement.create(
+        order=order.id, material=material.id, kind=kind, quantity=quantity, staff=staff.id, request_id=request_id,
+        created_at=now,
+    )  # fmt: skip
+    audit(staff, f"material.{kind}", movement, order.job.station_id, now,
+          order=order.id, material=material.name, quantity=quantity)  # fmt: skip
+    return movement
 
 
 def out_with_worker(order_id, material_id):

@@ -57,3 +57,54 @@ def test_cash_payout_posts_to_the_station_and_the_rest_goes_by_wechat(
     history = client.get("/api/v1/me/payouts", headers=headers).get_json()
     assert [p["method"] for p in history["payouts"]] == ["wechat", "cash"]
     assert len(payouts_of(worker)) == 2
+
+
+def _inspect_at(market, client, station_headers, station, worker_headers, pieces, tag):
+    job = market.make_job(station=station, unit_price_fen=10, total_pieces=pieces + 10)
+    order = client.post(f"/api/v1/jobs/{job.id}/orders", headers=worker_headers,
+                        json={"quantity": pieces, "request_id": f"o-{tag}"}).get_json()["id"]  # fmt: skip
+    client.post(f"/api/v1/orders/{order}/reports", headers=worker_headers,
+                json={"quantity": pieces, "request_id": f"r-{tag}"})  # fmt: skip
+    qc = client.post(f"/api/v1/staff/orders/{order}/inspections", headers=station_headers,
+                     json={"accepted": pieces, "request_id": f"q-{tag}"})  # fmt: skip
+    assert qc.status_code == 201, qc.get_json()
+
+
+def test_a_station_pays_cash_only_for_its_own_inspections_and_keys_are_its_own(
+    market, client, make_station, make_staff, staff_headers, admin
+):
+    """station1 cannot hand over what station0's inspections earned; its 409 tells only its own share; another
+    station's request id is not an answer (each sender's keys are its own); an admin may pay any station's share."""
+    market.app.config["PAYOUT_MODE"] = "cutoff"
+    worker, headers = market.worker()
+    market.accept(headers, 40)  # 400 fen earned at station0 (the market's station)
+    station1 = make_station()
+    staff1 = staff_headers(make_staff("station", station1))
+    body = {"worker_id": worker.id, "request_id": "desk-cash-1"}
+
+    nothing = client.post("/api/v1/staff/payouts/cash", headers=staff1, json=body)
+    assert nothing.status_code == 409 and nothing.get_json()["error"]["code"] == "nothing_owed"
+    assert "owed_fen" not in str(nothing.get_json())
+    assert Payout.select().count() == 0
+
+    _inspect_at(market, client, staff1, station1, headers, 5, "s1")  # 50 fen earned at station1
+    too_much = client.post("/api/v1/staff/payouts/cash", headers=staff1, json=dict(body, amount_fen=60))
+    assert too_much.status_code == 409 and too_much.get_json()["error"]["detail"]["owed_fen"] == 50
+
+    own = client.post("/api/v1/staff/payouts/cash", headers=market.staff_h, json=dict(body, amount_fen=100))
+    assert own.status_code == 201 and own.get_json()["amount_fen"] == 100
+    # station1 resends station0's request id: a new request of its own, paying its own 50 fen, not station0's payout
+    mine = client.post("/api/v1/staff/payouts/cash", headers=staff1, json=body)
+    assert mine.status_code == 201, mine.get_json()
+    assert mine.get_json()["amount_fen"] == 50 and mine.get_json()["id"] != own.get_json()["id"]
+    station_of = {
+        i.inspection.order.job.station_id for i in PayoutItem.select().where(PayoutItem.payout == mine.get_json()["id"])
+    }
+    assert station_of == {station1.id}
+    assert ledger.balance(ledger.station_cash(station1)) == -50
+
+    admin_h = staff_headers(admin, "admin-password")
+    rest = client.post("/api/v1/staff/payouts/cash", headers=admin_h,
+                       json={"worker_id": worker.id, "station_id": station1.id, "request_id": "desk-cash-1"})  # fmt: skip
+    assert rest.status_code == 201 and rest.get_json()["amount_fen"] == 300
+    assert ledger.owed_fen(worker) == 0
