@@ -53,6 +53,7 @@ def create_station():
         b.get("counsellor_name", ""),
         b.get("counsellor_phone", ""),
         now(),
+        request_id=b.get("request_id"),
     )
     return jsonify(serialize.station(station)), 201
 
@@ -68,7 +69,13 @@ def enterprises():
 def create_enterprise():
     b = json_body()
     enterprise = catalog.create_enterprise(
-        g.staff, b.get("name"), b.get("industry", ""), b.get("contact_name", ""), b.get("contact_phone", ""), now()
+        g.staff,
+        b.get("name"),
+        b.get("industry", ""),
+        b.get("contact_name", ""),
+        b.get("contact_phone", ""),
+        now(),
+        request_id=b.get("request_id"),
     )
     return jsonify(serialize.enterprise(enterprise)), 201
 
@@ -83,14 +90,17 @@ def jobs():
 @bp.post("/jobs")
 @staff_required("admin", "station")
 def publish_job():
-    job = catalog.publish_job(g.staff, json_body(), now())
+    body = json_body()
+    job = catalog.publish_job(g.staff, body, now(), request_id=body.get("request_id"))
     return jsonify(serialize.job(job)), 201
 
 
 @bp.patch("/jobs/<int:job_id>")
 @staff_required("admin", "station")
 def update_job(job_id):
-    return jsonify(serialize.job(catalog.update_job(g.staff, job_id, json_body(), now())))
+    body = json_body()
+    request_id = body.pop("request_id", None)
+    return jsonify(serialize.job(catalog.update_job(g.staff, job_id, body, now(), request_id=request_id)))
 
 
 @bp.post("/jobs/<int:job_id>/close")

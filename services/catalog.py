@@ -6,11 +6,11 @@ from models import Enterprise
 from models import Job
 from models import JobMaterial
 from models import Station
-from models import transaction
 from services import validate
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
+from services.idempotency import run
 from services.scope import audit
 from services.scope import ensure_admin
 from services.scope import ensure_station
@@ -20,7 +20,15 @@ STATION_KINDS = ("market", "village")
 
 
 def create_station(
-    staff, name, kind="village", parent_id=None, address="", counsellor_name="", counsellor_phone="", now=None
+    staff,
+    name,
+    kind="village",
+    parent_id=None,
+    address="",
+    counsellor_name="",
+    counsellor_phone="",
+    now=None,
+    request_id=None,
 ):
     """Admins open the county market and the village stations under it."""
     ensure_admin(staff)
@@ -31,38 +39,45 @@ def create_station(
         parent_id = validate.positive_int(parent_id, "上级驿站", "parent_id", validate.MAX_ID)
     if parent_id is not None and Station.get_or_none(Station.id == parent_id) is None:
         raise NotFound("parent station not found", code="station_not_found")
+    fields = {
+        "name": name,
+        "kind": kind,
+        "parent": parent_id,
+        "address": validate.text(address, "地址", "address", 200, False),
+        "counsellor_name": validate.text(counsellor_name, "辅导员", "counsellor_name", 50, False),
+        "counsellor_phone": validate.text(counsellor_phone, "辅导员电话", "counsellor_phone", 32, False),
+    }
+
+    def create():
+        station = Station.create(**fields)
+        audit(staff, "station.create", station, station.id, now, name=name)
+        return station
+
     try:
-        with transaction():
-            station = Station.create(
-                name=name,
-                kind=kind,
-                parent=parent_id,
-                address=validate.text(address, "地址", "address", 200, False),
-                counsellor_name=validate.text(counsellor_name, "辅导员", "counsellor_name", 50, False),
-                counsellor_phone=validate.text(counsellor_phone, "辅导员电话", "counsellor_phone", 32, False),
-            )
-            audit(staff, "station.create", station, station.id, now, name=name)
+        return run(staff, request_id, "station.create", create, Station.get_by_id, now)
     except IntegrityError as exc:
         raise Conflict("已有同名驿站", code="duplicate_station") from exc
-    return station
 
 
-def create_enterprise(staff, name, industry="", contact_name="", contact_phone="", now=None):
+def create_enterprise(staff, name, industry="", contact_name="", contact_phone="", now=None, request_id=None):
     """Admins register an enterprise that supplies work."""
     ensure_admin(staff)
-    name = validate.text(name, "企业名称", "name", 100)
+    fields = {
+        "name": validate.text(name, "企业名称", "name", 100),
+        "industry": validate.text(industry, "行业", "industry", 50, False),
+        "contact_name": validate.text(contact_name, "联系人", "contact_name", 50, False),
+        "contact_phone": validate.text(contact_phone, "联系电话", "contact_phone", 32, False),
+    }
+
+    def create():
+        enterprise = Enterprise.create(**fields)
+        audit(staff, "enterprise.create", enterprise, None, now, name=fields["name"])
+        return enterprise
+
     try:
-        with transaction():
-            enterprise = Enterprise.create(
-                name=name,
-                industry=validate.text(industry, "行业", "industry", 50, False),
-                contact_name=validate.text(contact_name, "联系人", "contact_name", 50, False),
-                contact_phone=validate.text(contact_phone, "联系电话", "contact_phone", 32, False),
-            )
-            audit(staff, "enterprise.create", enterprise, None, now, name=name)
+        return run(staff, request_id, "enterprise.create", create, Enterprise.get_by_id, now)
     except IntegrityError as exc:
         raise Conflict("已有同名企业", code="duplicate_enterprise") from exc
-    return enterprise
 
 
 def _materials(items):
@@ -87,7 +102,7 @@ def _materials(items):
     return clean
 
 
-def publish_job(staff, data, now):
+def publish_job(staff, data, now, request_id=None):
     """Publish an enterprise's piece-work job at a station, with its bill of materials and standard."""
     if not isinstance(data, dict):
         raise BadRequest("body must be a JSON object", code="invalid_body")
@@ -119,12 +134,15 @@ def publish_job(staff, data, now):
     if fields["opens_at"] and fields["closes_at"] and fields["closes_at"] <= fields["opens_at"]:
         raise BadRequest("closes_at must be after opens_at", code="invalid_window")
     materials = _materials(data.get("materials"))
-    with transaction():
+
+    def create():
         job = Job.create(**fields)
         for item in materials:
             JobMaterial.create(job=job, **item)
         audit(staff, "job.publish", job, station_id, now, title=job.title, rate=job.unit_price_fen)
-    return job
+        return job
+
+    return run(staff, request_id, "job.publish", create, Job.get_by_id, now)
 
 
 def get_job(job_id):
@@ -134,7 +152,7 @@ def get_job(job_id):
     return job
 
 
-def update_job(staff, job_id, data, now):
+def update_job(staff, job_id, data, now, request_id=None):
     """Edit a job; a new rate applies to orders taken from now on, never to orders already taken."""
     job = get_job(job_id)
     ensure_station(staff, job.station_id)
@@ -161,23 +179,32 @@ def update_job(staff, job_id, data, now):
         fields[Job.process] = validate.text(data["process"], "工序", "process", 200, False)
     if "closes_at" in data:
         fields[Job.closes_at] = validate.utc_datetime(data["closes_at"], "closes_at")
-    with transaction():
-        if "total_pieces" in data:
-            total = validate.positive_int(data["total_pieces"], "总件数", "total_pieces")
-            # Guarded: the total may never drop below what workers already took.
-            changed = Job.update(total_pieces=total).where((Job.id == job.id) & (Job.taken <= total)).execute()
-            if not changed:
-                raise Conflict("总件数不能少于已接单的件数", code="total_below_taken")
+    total = validate.positive_int(data["total_pieces"], "总件数", "total_pieces") if "total_pieces" in data else None
+
+    def change():
+        # Guarded: the total may never drop below what workers already took.
+        if (
+            total is not None
+            and not Job.update(total_pieces=total).where((Job.id == job.id) & (Job.taken <= total)).execute()
+        ):
+            raise Conflict("总件数不能少于已接单的件数", code="total_below_taken")
         Job.update(fields).where(Job.id == job.id).execute()
         audit(staff, "job.update", job, job.station_id, now, **{k: v for k, v in data.items()})
+        return job
+
+    run(staff, request_id, f"job.update:job:{job.id}", change, Job.get_by_id, now)
     return get_job(job.id)
 
 
-def close_job(staff, job_id, now):
+def close_job(staff, job_id, now, request_id=None):
     """Close a job to new orders; orders already taken go on."""
     job = get_job(job_id)
     ensure_station(staff, job.station_id)
-    with transaction():
+
+    def close():
         Job.update(status="closed", updated_at=now).where(Job.id == job.id).execute()
         audit(staff, "job.close", job, job.station_id, now)
+        return job
+
+    run(staff, request_id, f"job.close:job:{job.id}", close, Job.get_by_id, now)
     return get_job(job.id)

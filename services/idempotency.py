@@ -51,6 +51,23 @@ def keyed(actor, request_id, action, create, replay, now=None):
     return replay(previous.result_id), False
 
 
+def run(actor, request_id, action, create, replay, now=None):
+    """`keyed()` when the caller sent a request id, else `create()` in a plain write transaction; returns the row."""
+    if request_id is None:
+        with transaction():
+            return create()
+    return keyed(actor, request_id, action, create, replay, now)[0]
+
+
+def seen(actor, request_id):
+    """Whether this sender's request id has already done its work (a resent console form)."""
+    return (
+        RequestKey.select()
+        .where((RequestKey.sender == sender_of(actor)) & (RequestKey.request_id == request_id))
+        .exists()
+    )
+
+
 def once(lookup, create, attempt=None):
     """`create()` in a write transaction; returns (row, created).
 

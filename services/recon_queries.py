@@ -10,12 +10,12 @@ from models import ReconFinding
 from models import ReconRun
 from models import Staff
 from models import StaffNotice
-from models import transaction
 from services import validate
 from services.clock import iso_utc
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
+from services.idempotency import run
 from services.scope import audit
 from services.scope import ensure_admin
 
@@ -56,10 +56,11 @@ def open_findings_count():
     return ReconFinding.select().where(ReconFinding.status == "open").count()
 
 
-def _act(staff, finding_id, note, now, status, allowed_from):
+def _act(staff, finding_id, note, now, status, allowed_from, request_id=None):
     ensure_admin(staff)
     note = validate.text(note or "", "备注", "note", 500, required=status == "resolved")
-    with transaction():
+
+    def act():
         finding = ReconFinding.get_or_none(ReconFinding.id == finding_id)
         if finding is None:
             raise NotFound("没有这条对账问题", code="finding_not_found")
@@ -69,17 +70,20 @@ def _act(staff, finding_id, note, now, status, allowed_from):
             ReconFinding.id == finding.id
         ).execute()
         audit(staff, f"recon.finding.{status}", finding, None, now, kind=finding.kind, note=note)
+        return finding
+
+    run(staff, request_id, f"recon.finding.{status}:{finding_id}", act, ReconFinding.get_by_id, now)
     return ReconFinding.get_by_id(finding_id)
 
 
-def acknowledge_finding(staff, finding_id, note, now):
+def acknowledge_finding(staff, finding_id, note, now, request_id=None):
     """An admin has seen an open finding and is on it."""
-    return _act(staff, finding_id, note, now, "acknowledged", ("open",))
+    return _act(staff, finding_id, note, now, "acknowledged", ("open",), request_id)
 
 
-def resolve_finding(staff, finding_id, note, now):
+def resolve_finding(staff, finding_id, note, now, request_id=None):
     """An admin closes a finding with a note saying how it was put right (a correcting entry, not an edit)."""
-    return _act(staff, finding_id, note, now, "resolved", ("open", "acknowledged"))
+    return _act(staff, finding_id, note, now, "resolved", ("open", "acknowledged"), request_id)
 
 
 def staff_notices(staff, unread_only=True, limit=50):

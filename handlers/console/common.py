@@ -1,8 +1,6 @@
 """What the console's views share: the sign-in decorator, form parsing and the once-only submit of a form."""
 
-import datetime as dt
 import functools
-import random
 from decimal import Decimal
 from decimal import InvalidOperation
 
@@ -11,18 +9,11 @@ from flask import g
 from flask import redirect
 from flask import request
 from flask import url_for
-from peewee import IntegrityError
 
-from handlers.common import now
-from models import KeyValue
-from models import db
+from services import idempotency
 from services.errors import BadRequest
-from services.errors import DomainError
 from services.errors import Forbidden
 from services.validate import request_id as valid_request_id
-
-SUBMIT_TTL_HOURS = 24
-PURGE_EVERY = 200
 
 
 def signed_in(*roles):
@@ -77,24 +68,14 @@ def form_fen(name, label, required=True):
 
 
 def once(act, done_url, message=None):
-    """Run `act()` once per form request_id: a double tap or a resent form redirects to the first result."""
+    """Run `act(request_id)` with the form's request id, which the service's unit of work keys by the signed-in staff
+    member in the write's own transaction: a double tap or a resent form does the work once, and a form whose write
+    failed (a database error) does it when sent again."""
     rid = valid_request_id(request.form.get("request_id"))
-    key = "console_req:" + rid
-    try:
-        with db.atomic():
-            KeyValue.insert(key=key, value="", expires_at=now() + dt.timedelta(hours=SUBMIT_TTL_HOURS)).execute()
-    except IntegrityError:
-        previous = KeyValue.get_or_none(KeyValue.key == key)
+    if idempotency.seen(g.staff, rid):
         flash("这个操作已经提交过了，没有重复执行", "info")
-        return redirect((previous.value if previous is not None and previous.value else None) or done_url, 303)
-    try:
-        target = act() or done_url
-    except DomainError:
-        KeyValue.delete().where(KeyValue.key == key).execute()
-        raise
-    KeyValue.update(value=target).where(KeyValue.key == key).execute()
-    if random.randrange(PURGE_EVERY) == 0:  # forget expired form ids now and then (also when tokens live in Redis)
-        KeyValue.delete().where(KeyValue.key.startswith("console_req:") & (KeyValue.expires_at <= now())).execute()
+        return redirect(done_url, 303)
+    target = act(rid) or done_url
     if message:
         flash(message, "ok")
     return redirect(target, 303)

@@ -59,7 +59,7 @@ def move_materials(order_id):
     back = request.form.get("back") or url_for("console.order", order_id=order_id)
     back = back if back.startswith("/console/") else url_for("console.order", order_id=order_id)
 
-    def act():
+    def act(request_id):
         kind = form_text("kind")
         materials.move_materials(
             g.staff,
@@ -67,7 +67,7 @@ def move_materials(order_id):
             form_int("material_id", "物料"),
             kind,
             form_int("quantity", "数量"),
-            form_text("request_id"),
+            request_id,
             now(),
         )
 
@@ -128,10 +128,8 @@ def inspect(order_id):
             rid=form_text("request_id"),
         )
 
-    def act():
-        inspections.inspect(
-            g.staff, order_id, accepted, rejected, rework, form_text("request_id"), now(), form_text("note")
-        )
+    def act(request_id):
+        inspections.inspect(g.staff, order_id, accepted, rejected, rework, request_id, now(), form_text("note"))
 
     return once(act, url_for("console.order", order_id=order_id), f"已记录质检：合格 {accepted} 件")
 
@@ -159,9 +157,7 @@ def correct(inspection_id):
             action=url_for("console.correct", inspection_id=inspection_id),
         )
 
-    def act():
-        inspections.correct(
-            g.staff, inspection_id, accepted, rejected, rework, form_text("request_id"), now(), form_text("note")
-        )
+    def act(request_id):
+        inspections.correct(g.staff, inspection_id, accepted, rejected, rework, request_id, now(), form_text("note"))
 
     return once(act, url_for("console.order", order_id=original.order_id), "已更正（新增一条更正记录）")

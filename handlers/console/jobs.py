@@ -75,14 +75,14 @@ def _materials():
 @bp.post("/jobs")
 @writer()
 def publish_job():
-    def act():
+    def act(request_id):
         data = dict(
             _job_fields(),
             station_id=form_int("station_id", "驿站"),
             enterprise_id=form_int("enterprise_id", "企业"),
             materials=_materials(),
         )
-        job = catalog.publish_job(g.staff, data, now())
+        job = catalog.publish_job(g.staff, data, now(), request_id=request_id)
         return url_for("console.job", job_id=job.id)
 
     try:
@@ -114,9 +114,8 @@ def job(job_id):
 @bp.post("/jobs/<int:job_id>")
 @writer()
 def update_job(job_id):
-    def act():
-        data = _job_fields()
-        catalog.update_job(g.staff, job_id, data, now())
+    def act(request_id):
+        catalog.update_job(g.staff, job_id, _job_fields(), now(), request_id=request_id)
 
     return once(act, url_for("console.job", job_id=job_id), "已保存修改（新单价只对之后接的单生效）")
 
@@ -125,5 +124,5 @@ def update_job(job_id):
 @writer()
 def close_job(job_id):
     return once(
-        lambda: catalog.close_job(g.staff, job_id, now()) and None, url_for("console.job", job_id=job_id), "已停止接单"
+        lambda rid: catalog.close_job(g.staff, job_id, now(), request_id=rid) and None, url_for("console.job", job_id=job_id), "已停止接单"
     )

@@ -59,10 +59,10 @@ def payouts():
 @bp.post("/workers/<int:worker_id>/cash")
 @writer()
 def cash_payout(worker_id):
-    def act():
+    def act(request_id):
         amount = form_fen("amount", "现金金额", required=False)
         station = form_int("station_id", "驿站", required=False) or None
-        payout_cash.record_cash_payout(g.staff, worker_id, amount, form_text("request_id"), now(), station)
+        payout_cash.record_cash_payout(g.staff, worker_id, amount, request_id, now(), station)
 
     return once(act, url_for("console.payouts", tab="done"), "已记录现金发放")
 
@@ -84,7 +84,7 @@ def act_on_finding(finding_id, verb):
     act = recon_queries.acknowledge_finding if verb == "acknowledge" else recon_queries.resolve_finding
     back = url_for("console.recon", date=request.form.get("date") or None)
     return once(
-        lambda: act(g.staff, finding_id, form_text("note"), now()) and None,
+        lambda rid: act(g.staff, finding_id, form_text("note"), now(), rid) and None,
         back,
         "已确认，正在处理" if verb == "acknowledge" else "已标记为解决",
     )

@@ -48,7 +48,7 @@ def stations():
 @bp.post("/stations")
 @signed_in("admin")
 def create_station():
-    def act():
+    def act(request_id):
         parent = form_text("parent_id")
         station = catalog.create_station(
             g.staff,
@@ -59,6 +59,7 @@ def create_station():
             form_text("counsellor_name"),
             form_text("counsellor_phone"),
             now(),
+            request_id=request_id,
         )
         return url_for("console.station", station_id=station.id)
 
@@ -91,7 +92,7 @@ def enterprises():
 @bp.post("/enterprises")
 @signed_in("admin")
 def create_enterprise():
-    def act():
+    def act(request_id):
         catalog.create_enterprise(
             g.staff,
             form_text("name"),
@@ -99,6 +100,7 @@ def create_enterprise():
             form_text("contact_name"),
             form_text("contact_phone"),
             now(),
+            request_id=request_id,
         )
 
     return once(act, url_for("console.enterprises"), "企业已登记")

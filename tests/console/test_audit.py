@@ -1,6 +1,7 @@
 """Every staff action in the console leaves an audit row, and only admins read the audit log."""
 
 from models import AuditLog
+from models import Enterprise
 from models import Inspection
 
 
@@ -112,3 +113,27 @@ def test_counsellor_reads_but_cannot_act(client, loop, console_login, form_post,
     )
     assert response.status_code == 403
     assert Inspection.select().count() == 0
+
+
+def test_a_form_whose_write_failed_does_the_work_when_sent_again(client, admin, console_login, form_post):
+    """The form's request id is claimed in the write's own transaction: a database error takes it back with the
+    write, so the resent form records the enterprise instead of saying it was already done."""
+    import models
+
+    console_login(admin, password="admin-password")
+    data = {"name": "重发企业", "request_id": "form-db-error-1"}
+    models.db.execute_sql("ALTER TABLE audit_log RENAME TO audit_log_away")
+    try:
+        failed = form_post("/console/enterprises", data)
+    except Exception:  # noqa: BLE001 - the test client may re-raise what the page would show as an error
+        failed = None
+    finally:
+        models.db.execute_sql("ALTER TABLE audit_log_away RENAME TO audit_log")
+    assert failed is None or failed.status_code >= 500
+    assert Enterprise.select().where(Enterprise.name == "重发企业").count() == 0
+    again = form_post("/console/enterprises", data, follow=True)
+    assert again.status_code == 200 and "已经提交过了" not in again.get_data(as_text=True)
+    assert Enterprise.select().where(Enterprise.name == "重发企业").count() == 1
+    third = form_post("/console/enterprises", data, follow=True)
+    assert "已经提交过了" in third.get_data(as_text=True)
+    assert Enterprise.select().where(Enterprise.name == "重发企业").count() == 1
