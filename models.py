@@ -18,7 +18,6 @@ from peewee import Model
 from peewee import MySQLDatabase
 from peewee import SqliteDatabase
 from peewee import TextField
-from peewee import fn
 
 db = DatabaseProxy()
 
@@ -279,21 +278,6 @@ class Posting(BaseModel):
     class Meta:
         # Covering index: an account's balance is summed from the index alone.
         indexes = ((("account", "amount_fen"), False),)
-
-    @classmethod
-    def balance_of(cls, account_ids):
-        """Sum of postings per account id (missing accounts are 0)."""
-        if not account_ids:
-            return {}
-        rows = (
-            cls.select(cls.account, fn.COALESCE(fn.SUM(cls.amount_fen), 0).alias("total"))
-            .where(cls.account.in_(list(account_ids)))
-            .group_by(cls.account)
-            .tuples()
-        )
-        totals = {account_id: 0 for account_id in account_ids}
-        totals.update({account_id: int(total) for account_id, total in rows})
-        return totals
 
 
 # --- Operations ---------------------------------------------------------------------------------

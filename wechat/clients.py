@@ -17,10 +17,6 @@ from wechat.tokens import SharedTokenClient
 log = logging.getLogger(__name__)
 
 
-class StableTokenClient(SharedTokenClient):
-    """A wechatpy client whose token comes from cgi-bin/stable_token through the shared store (wechat.tokens)."""
-
-
 class MiniProgram:
     """The calls lingong makes as the mini-program: login and phone number."""
 
@@ -51,7 +47,7 @@ def _call(fn, *args, **kwargs):
 
 def build_client(appid, secret, sandbox_app=None, timeout=5, store=None):
     """A client sharing its token through `store` (wechat.kvstore; the database when None)."""
-    client = StableTokenClient(appid, secret, store or DbStore(), timeout=timeout)
+    client = SharedTokenClient(appid, secret, store or DbStore(), timeout=timeout)
     if sandbox_app is not None:
         transport.mount(client._http, sandbox_app)
     return client

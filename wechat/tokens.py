@@ -147,21 +147,3 @@ class SharedTokenClient(WeChatClient):
                     continue
                 raise
 
-
-class TokenStorage:
-    """Kept for old imports: the database key/value table as a wechatpy session storage."""
-
-    def __init__(self, kv=None):
-        from wechat.kvstore import DbStore
-
-        self.kv = kv or DbStore()
-
-    def get(self, key, default=None):
-        value = self.kv.get(key)
-        return default if value is None else value
-
-    def set(self, key, value, ttl=None):
-        self.kv.set(key, value, ttl)
-
-    def delete(self, key):
-        self.kv.delete(key)
