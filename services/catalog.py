@@ -6,11 +6,11 @@ from models import Enterprise
 from models import Job
 from models import JobMaterial
 from models import Station
+from services import unit
 from services import validate
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
-from services.idempotency import run
 from services.scope import audit
 from services.scope import ensure_admin
 from services.scope import ensure_station
@@ -54,7 +54,7 @@ def create_station(
         return station
 
     try:
-        return run(staff, request_id, "station.create", create, Station.get_by_id, now)
+        return unit.apply(staff, request_id, "station.create", create, Station.get_by_id, now)
     except IntegrityError as exc:
         raise Conflict("已有同名驿站", code="duplicate_station") from exc
 
@@ -75,7 +75,7 @@ def create_enterprise(staff, name, industry="", contact_name="", contact_phone="
         return enterprise
 
     try:
-        return run(staff, request_id, "enterprise.create", create, Enterprise.get_by_id, now)
+        return unit.apply(staff, request_id, "enterprise.create", create, Enterprise.get_by_id, now)
     except IntegrityError as exc:
         raise Conflict("已有同名企业", code="duplicate_enterprise") from exc
 
@@ -142,7 +142,7 @@ def publish_job(staff, data, now, request_id=None):
         audit(staff, "job.publish", job, station_id, now, title=job.title, rate=job.unit_price_fen)
         return job
 
-    return run(staff, request_id, "job.publish", create, Job.get_by_id, now)
+    return unit.apply(staff, request_id, "job.publish", create, Job.get_by_id, now)
 
 
 def get_job(job_id):
@@ -192,7 +192,7 @@ def update_job(staff, job_id, data, now, request_id=None):
         audit(staff, "job.update", job, job.station_id, now, **{k: v for k, v in data.items()})
         return job
 
-    run(staff, request_id, f"job.update:job:{job.id}", change, Job.get_by_id, now)
+    unit.apply(staff, request_id, f"job.update:job:{job.id}", change, Job.get_by_id, now)
     return get_job(job.id)
 
 
@@ -206,5 +206,5 @@ def close_job(staff, job_id, now, request_id=None):
         audit(staff, "job.close", job, job.station_id, now)
         return job
 
-    run(staff, request_id, f"job.close:job:{job.id}", close, Job.get_by_id, now)
+    unit.apply(staff, request_id, f"job.close:job:{job.id}", close, Job.get_by_id, now)
     return get_job(job.id)

@@ -1,7 +1,7 @@
 """Client retries: a write keyed by (who sent it, the client's request id) happens once; a resend gets the first result.
 
-Two shapes of one rule. `keyed()` claims a `RequestKey` row in the write's own transaction: every staff verb (desk,
-console, API, CLI) goes through it, so a key is never left behind by a write that failed, and one sender's key never
+Two shapes of one rule. `services.unit.run()` claims a `Key` (a `RequestKey` row) in the write's own transaction:
+every staff verb (desk, console, API, CLI) goes through it, so a key is never left behind by a write that failed, and one sender's key never
 answers another's. `once()` is the worker's hot path (taking an order, reporting pieces), where the row written carries
 its own unique (worker, request_id) and no second row is needed.
 """
@@ -11,9 +11,9 @@ import hashlib
 from peewee import IntegrityError
 
 from models import RequestKey
+from models import utcnow
 from models import transaction
 from services import validate
-from services.errors import Conflict
 from services.errors import DomainError
 
 
@@ -25,38 +25,27 @@ def sender_of(actor):
     return f"{kind}:{actor.id}"
 
 
-def keyed(actor, request_id, action, create, replay, now=None):
-    """`create()` once per (actor, request_id) in one write transaction; returns (row, created).
+class Key:
+    """One sender's request id for one action, as a `RequestKey` row claimed in the write's transaction."""
 
-    The key is inserted first, in the same transaction as the write: when the write fails, the key goes with it and
-    a resend does the work. A resend (or the loser of two racing copies, which waits at the unique index) gets
-    `replay(result_id)`; the same key used for another `action` is refused.
-    """
-    request_id = validate.request_id(request_id)
-    sender = sender_of(actor)
-    try:
-        with transaction():
-            RequestKey.insert(sender=sender, request_id=request_id, action=action[:96], created_at=now).execute()
-            row = create()
-            RequestKey.update(result_id=str(row.id)).where(
-                (RequestKey.sender == sender) & (RequestKey.request_id == request_id)
-            ).execute()
-            return row, True
-    except IntegrityError:
-        previous = RequestKey.get_or_none((RequestKey.sender == sender) & (RequestKey.request_id == request_id))
-        if previous is None:
-            raise
-    if previous.action != action[:96]:
-        raise Conflict("这个请求编号已用于另一项操作", code="request_id_reused")
-    return replay(previous.result_id), False
+    def __init__(self, actor, request_id, action):
+        self.sender = sender_of(actor)
+        self.request_id = validate.request_id(request_id)
+        self.action = action[:96]
 
+    def _where(self):
+        return (RequestKey.sender == self.sender) & (RequestKey.request_id == self.request_id)
 
-def run(actor, request_id, action, create, replay, now=None):
-    """`keyed()` when the caller sent a request id, else `create()` in a plain write transaction; returns the row."""
-    if request_id is None:
-        with transaction():
-            return create()
-    return keyed(actor, request_id, action, create, replay, now)[0]
+    def claim(self, now):
+        RequestKey.insert(
+            sender=self.sender, request_id=self.request_id, action=self.action, created_at=now or utcnow()
+        ).execute()
+
+    def record(self, row):
+        RequestKey.update(result_id=str(row.id)).where(self._where()).execute()
+
+    def previous(self):
+        return RequestKey.get_or_none(self._where())
 
 
 def seen(actor, request_id):

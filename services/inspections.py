@@ -13,12 +13,12 @@ from models import Worker
 from services import ledger
 from services import notices
 from services import payouts
+from services import unit
 from services import validate
 from services.clock import business_date
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
-from services.idempotency import keyed
 from services.idempotency import row_key
 from services.scope import audit
 from services.scope import ensure_station
@@ -57,15 +57,11 @@ def inspect(staff, order_id, accepted, rejected, rework, request_id, now, note="
     if accepted + rejected + rework == 0:
         raise BadRequest("请至少录入一件", code="empty_inspection")
     order = order_for(staff, order_id)
-    inspection, created = keyed(
+    return unit.run(
         staff, request_id, f"inspection.record:order:{order.id}",
         lambda: _record(staff, order, accepted, rejected, rework, row_key(staff, request_id), note, now),
         _inspection_by_id, now,
     )  # fmt: skip
-    if created and inspection.amount_fen > 0:
-        # After commit, never inside it: in immediate mode the worker is paid right away (never raises).
-        payouts.payout_after_inspection(order.worker_id, now)
-    return inspection, created
 
 
 def _inspection_by_id(inspection_id):
@@ -102,6 +98,8 @@ def _record(staff, order, accepted, rejected, rework, request_id, note, now):
     )
     _post_earning(inspection, order, now)
     _finish_if_done(order.id, now)
+    if inspection.amount_fen > 0:  # after commit, never inside it: in immediate mode the worker is paid at once
+        unit.after_commit(lambda: payouts.payout_after_inspection(order.worker_id, now))
     audit(
         staff,
         "inspection.record",
@@ -165,7 +163,7 @@ def correct(staff, inspection_id, accepted, rejected, rework, request_id, now, n
     rejected = validate.non_negative_int(rejected, "不合格件数", "rejected")
     rework = validate.non_negative_int(rework, "返工件数", "rework")
     note = validate.text(note, "更正原因", "note", 200)
-    return keyed(
+    return unit.run(
         staff, request_id, f"inspection.correct:inspection:{original.id}",
         lambda: _record_correction(staff, original, order, (accepted, rejected, rework), row_key(staff, request_id),
                                    note, now),

@@ -4,11 +4,11 @@ from peewee import fn
 
 from models import JobMaterial
 from models import MaterialMovement
+from services import unit
 from services import validate
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
-from services.idempotency import keyed
 from services.idempotency import row_key
 from services.inspections import order_for
 from services.scope import audit
@@ -26,7 +26,7 @@ def move_materials(staff, order_id, material_id, kind, quantity, request_id, now
     material = JobMaterial.get_or_none((JobMaterial.id == material_id) & (JobMaterial.job == order.job_id))
     if material is None:
         raise NotFound("这个工作没有这种物料", code="material_not_found")
-    return keyed(
+    return unit.run(
         staff, request_id, f"material.{kind}:order:{order.id}:material:{material.id}",
         lambda: _move(staff, order, material, kind, quantity, row_key(staff, request_id), now),
         lambda movement_id: MaterialMovement.get_by_id(int(movement_id)), now,

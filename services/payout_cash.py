@@ -4,12 +4,12 @@ from models import Payout
 from models import Worker
 from models import lock_worker
 from services import ledger
+from services import unit
 from services import validate
 from services.clock import business_date
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
-from services.idempotency import keyed
 from services.idempotency import row_key
 from services.payout_items import allocate
 from services.payout_items import unsettled_fen
@@ -32,7 +32,7 @@ def record_cash_payout(staff, worker_id, amount_fen, request_id, now, station_id
         amount_fen = validate.positive_int(amount_fen, "金额", "amount_fen", 10**8)
     if Worker.get_or_none(Worker.id == worker_id) is None:
         raise NotFound("没有这个工人", code="worker_not_found")
-    return keyed(
+    return unit.run(
         staff, request_id, f"payout.cash:worker:{worker_id}",
         lambda: _pay_cash(staff, worker_id, amount_fen, request_id, station_id, now),
         lambda payout_id: Payout.get_by_id(int(payout_id)), now,

@@ -10,12 +10,12 @@ from models import ReconFinding
 from models import ReconRun
 from models import Staff
 from models import StaffNotice
+from services import unit
 from services import validate
 from services.clock import iso_utc
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
-from services.idempotency import run
 from services.scope import audit
 from services.scope import ensure_admin
 
@@ -72,7 +72,7 @@ def _act(staff, finding_id, note, now, status, allowed_from, request_id=None):
         audit(staff, f"recon.finding.{status}", finding, None, now, kind=finding.kind, note=note)
         return finding
 
-    run(staff, request_id, f"recon.finding.{status}:{finding_id}", act, ReconFinding.get_by_id, now)
+    unit.apply(staff, request_id, f"recon.finding.{status}:{finding_id}", act, ReconFinding.get_by_id, now)
     return ReconFinding.get_by_id(finding_id)
 
 

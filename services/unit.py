@@ -1,0 +1,135 @@
+"""One unit of work for every state change: the transaction, the request-id idempotency, the after-commit queue.
+
+A verb is only its business rule; `run()` (or `transaction()` for a verb no client retries) wraps it:
+- the transaction is a write transaction (BEGIN IMMEDIATE on SQLite), a savepoint when nested;
+- a request id is claimed in that transaction, keyed by who sent it (`run()`, with `services.idempotency.Key`);
+- `after_commit(fn)` queues work that talks to the outside world (WeChat notices, the payout trigger). It is kept
+  only if the outermost transaction commits, and runs when the surrounding `scope()` ends: after the response for a
+  request, after the job for the scheduler, after the command for the CLI. Outside any scope it runs right after the
+  commit. Nothing talks to WeChat inside a transaction.
+"""
+
+import contextlib
+import contextvars
+import logging
+
+from peewee import IntegrityError
+
+from models import transaction as _db_transaction
+from services import idempotency
+from services.errors import Conflict
+
+log = logging.getLogger(__name__)
+
+_pending = contextvars.ContextVar("lingong_unit_pending", default=None)  # stack of lists, one per open transaction
+_scope = contextvars.ContextVar("lingong_unit_scope", default=None)  # the scope's queue, None outside a scope
+
+
+@contextlib.contextmanager
+def transaction():
+    """A write transaction whose after-commit work is kept only if it (and every transaction around it) commits."""
+    stack = _pending.get()
+    outermost = stack is None
+    if outermost:
+        stack = []
+        token = _pending.set(stack)
+    stack.append([])
+    try:
+        with _db_transaction():
+            yield
+    except BaseException:
+        stack.pop()
+        if outermost:
+            _pending.reset(token)
+        raise
+    queued = stack.pop()
+    if not outermost:
+        stack[-1].extend(queued)
+        return
+    _pending.reset(token)
+    scope = _scope.get()
+    if scope is None:
+        _run_all(queued)
+    else:
+        scope.extend(queued)
+
+
+def after_commit(fn):
+    """Queue `fn()` for after the commit (inside a unit's transaction), or run it now when none is open."""
+    stack = _pending.get()
+    if not stack:
+        scope = _scope.get()
+        if scope is None:
+            _run_all([fn])
+        else:
+            scope.append(fn)
+        return
+    stack[-1].append(fn)
+
+
+@contextlib.contextmanager
+def scope():
+    """The request, job or command whose after-commit work runs when it ends (`drain()` ends it early)."""
+    queue = []
+    token = _scope.set(queue)
+    try:
+        yield queue
+    finally:
+        _scope.reset(token)
+        _run_all(queue)
+
+
+def open_scope():
+    """Begin a scope that the caller ends with `close_scope(token)` (Flask's request hooks)."""
+    return _scope.set([])
+
+
+def close_scope(token):
+    """End a scope begun by `open_scope()`: run what its transactions queued."""
+    queue = _scope.get() or []
+    _scope.reset(token)
+    return queue
+
+
+def _run_all(queue):
+    for fn in queue:
+        try:
+            fn()
+        except Exception:  # after commit nothing may undo the work: log it; periodic jobs retry what matters
+            log.exception("after-commit work %r failed", fn)
+
+
+def drain(queue):
+    """Run a closed scope's queue (after the response is on its way)."""
+    _run_all(queue)
+
+
+def run(actor, request_id, action, verb, replay, now=None):
+    """`verb()` once per (actor, request_id) in one unit; returns (row, created).
+
+    The key is claimed first, in the verb's own transaction: when the verb fails, the key goes with it and a resend
+    does the work. A resend (or the loser of two racing copies, which waits at the unique index) gets
+    `replay(result_id)`; the same key used for another `action` is refused.
+    """
+    key = idempotency.Key(actor, request_id, action)
+    try:
+        with transaction():
+            key.claim(now)
+            row = verb()
+            key.record(row)
+            return row, True
+    except IntegrityError:
+        previous = key.previous()
+        if previous is None:
+            raise
+    if previous.action != key.action:
+        raise Conflict("这个请求编号已用于另一项操作", code="request_id_reused")
+    return replay(previous.result_id), False
+
+
+def apply(actor, request_id, action, verb, replay, now=None):
+    """`run()` when the caller sent a request id, else `verb()` in a plain unit; returns the row."""
+    if request_id is None:
+        with transaction():
+            return verb()
+    return run(actor, request_id, action, verb, replay, now)[0]
