@@ -11,8 +11,8 @@ import hashlib
 from peewee import IntegrityError
 
 from models import RequestKey
-from models import utcnow
 from models import transaction
+from models import utcnow
 from services import validate
 from services.errors import DomainError
 
