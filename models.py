@@ -327,7 +327,8 @@ class KeyValue(BaseModel):
 class Notice(BaseModel):
     """Outbox of notices to a worker inside WeChat: written in the business transaction, delivered after commit.
 
-    status: pending | sent | failed (permanent error) | skipped (no channel: unsubscribed, no consent).
+    status: pending | sent | failed (permanent error) | skipped (no channel: unsubscribed, no consent; or stale: no
+    longer true when due, last_error says why).
     """
 
     worker = ForeignKeyField(Worker, backref="notices", on_delete="CASCADE")

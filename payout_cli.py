@@ -1,4 +1,7 @@
-"""CLI commands of payouts (also what the scheduler's jobs run): `flask --app app payouts sweep|cutoff|pay`."""
+"""CLI commands of payouts (also what the scheduler's jobs run): `flask --app app payouts sweep|cutoff|pay`.
+
+Each command delivers the notices it enqueued once its work has committed, as a request does after its response.
+"""
 
 import json
 
@@ -6,6 +9,7 @@ import click
 
 import models
 from models import utcnow
+from services import notices
 
 
 @click.group("payouts")
@@ -20,6 +24,7 @@ def sweep():
 
     with models.db.connection_context():
         states = payout_sweep.sweep_inflight(utcnow())
+        notices.deliver_soon()
     click.echo(json.dumps(states, ensure_ascii=False))
 
 
@@ -30,6 +35,7 @@ def cutoff():
 
     with models.db.connection_context():
         summary = service.run_cutoff_payouts(utcnow())
+        notices.deliver_soon()
     click.echo(json.dumps(summary, ensure_ascii=False, default=str))
 
 
@@ -41,6 +47,7 @@ def pay(worker_id):
 
     with models.db.connection_context():
         sent, reason = service.payout_for_worker(worker_id, utcnow())
+        notices.deliver_soon()  # the "please confirm" goes now, not at the scheduler's next delivery run
     for payout in sent:
         click.echo(f"{payout.out_bill_no} {payout.amount_fen} fen {payout.state}")
     if reason:

@@ -2,7 +2,8 @@
 
 A notice goes as an official-account template message when the worker follows the account, else as a
 mini-program subscribe message when a consent is on file. Transient errors are retried with backoff;
-permanent ones are recorded and never retried.
+permanent ones are recorded and never retried. A kind may name a check of whether it still holds, asked just
+before each send: a notice that no longer does (a "please confirm" for a payout already final) is skipped.
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from flask import has_app_context
 from peewee import IntegrityError
 
 from models import Notice
+from models import Payout
 from models import SubscribeConsent
 from models import Worker
 from models import db
@@ -24,7 +26,21 @@ from wechat.errors import WeChatError
 
 log = logging.getLogger(__name__)
 
-KINDS = ("pieces_accepted", "payout_sent_confirm", "payout_arrived", "daily_summary")
+
+def _payout_awaits_confirm(notice, data):
+    """A "please confirm" holds while the transfer still waits for the worker (not once paid, failed or expired)."""
+    number = data.get("out_bill_no") or notice.dedup_key.partition(":")[2]  # older rows: payout_confirm:<number>
+    state = Payout.select(Payout.state).where(Payout.out_bill_no == number).scalar()
+    return None if state == "WAIT_USER_CONFIRM" else f"stale: payout {state or 'not found'}"
+
+
+# Each kind and its "still holds?" check at delivery time: None when it holds, else why it no longer does.
+KINDS = {
+    "pieces_accepted": None,
+    "payout_sent_confirm": _payout_awaits_confirm,
+    "payout_arrived": None,
+    "daily_summary": None,
+}
 MAX_ATTEMPTS = 8
 LEASE = dt.timedelta(seconds=60)
 UNSUBSCRIBED, NO_CONSENT = 43004, 43101
@@ -156,7 +172,18 @@ def deliver_pending(now, limit=50):
     return outcome
 
 
+def _stale(notice):
+    """Why `notice` no longer holds, or None (kinds without a check always hold)."""
+    check = KINDS.get(notice.kind)
+    return check(notice, json.loads(notice.payload)) if check else None
+
+
 def _deliver_one(notice, now):
+    stale = _stale(notice)
+    if stale:
+        Notice.update(status="skipped", last_error=stale[:200]).where(Notice.id == notice.id).execute()
+        log.info("notice %s dropped: %s", notice.id, stale)
+        return "skipped"
     worker = Worker.get_by_id(notice.worker_id)
     channel, touser, template_id = _channel(worker, notice.kind)
     if channel is None:

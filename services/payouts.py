@@ -272,7 +272,11 @@ def _post_outcome(payout, state, now):
         )  # fmt: skip
     elif state == "WAIT_USER_CONFIRM":
         notices.enqueue(
-            worker_id, "payout_sent_confirm", {"amount_fen": amount}, key=f"payout_confirm:{number}", now=now
+            worker_id,
+            "payout_sent_confirm",
+            {"amount_fen": amount, "out_bill_no": number},  # read again when it is due: still awaiting confirmation?
+            key=f"payout_confirm:{number}",
+            now=now,
         )
 
 

@@ -4,6 +4,7 @@ the app with the WeChat sandbox, a client, and factories that go through the rea
 import datetime as dt
 import itertools
 import os
+import uuid
 
 import pytest
 from peewee import MySQLDatabase
@@ -50,6 +51,9 @@ def pay_keys_dir(tmp_path_factory):
 def app(tmp_path, pay_keys_dir):
     global _schema_ready
     url = EXTERNAL_DB or "sqlite:///" + str(tmp_path / "test.db")
+    redis_prefix = {}
+    if os.environ.get("REDIS_URL"):  # a fresh store per test, like the database: its own prefix under REDIS_PREFIX
+        redis_prefix["REDIS_PREFIX"] = f"{os.environ.get('REDIS_PREFIX', 'lingong-test:')}{uuid.uuid4().hex[:12]}:"
     application = create_app({
         "TESTING": True,
         "DATABASE_URL": url,
@@ -57,6 +61,7 @@ def app(tmp_path, pay_keys_dir):
         "SECRET_KEY": "test-secret",
         "LINGONG_ENV": "test",
         "SANDBOX_PAY_KEYS_DIR": pay_keys_dir,
+        **redis_prefix,
     })
     if EXTERNAL_DB:
         if not _schema_ready:
@@ -76,6 +81,10 @@ def app(tmp_path, pay_keys_dir):
             models.db.close()
     if hasattr(models.db.obj, "close_all"):
         models.db.obj.close_all()
+    store = application.extensions.get("lingong_kvstore")
+    if redis_prefix and store is not None:
+        for key in store.redis.scan_iter(store.prefix + "*"):
+            store.redis.delete(key)
 
 
 def _all_models():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from wechatpy.crypto import PrpCrypto
 
+from wechat import dedupe
 from wechat import xmlsafe
 from wechat.message import Message
 from wechat.message import text_reply_xml
@@ -235,18 +236,14 @@ def encrypt_reply(endpoint, plaintext, nonce, now=None, random16=None, fmt="xml"
     )
 
 
-# Marks a push whose first delivery is still being handled (PostgreSQL text cannot hold NUL bytes).
-PENDING = "lingong:dedupe:pending"
-DEDUPE_TTL = 3 * 24 * 3600
-
-
 def handle_post(endpoint, args, body, store, dispatch, now=None, replay_safe=None):
     """Open a push, act on it once across processes, answer within WeChat's rules.
 
-    The nonce and the message's de-duplication key are claimed together (one statement on the database). A retry
-    of a message already handled gets the first answer again (or `success` while the first is running). A push
-    for which `replay_safe(inbound)` is true (a read-only query) claims only its nonce: a retry is simply
-    answered again, and no answer is stored. A failing `dispatch` is logged and answered `success`.
+    The nonce and a short claim on the message's de-duplication key are taken together (one statement on the
+    database); see wechat.dedupe for how a retry meets the claim: it gets the first answer again, waits while the
+    claim is live, or takes over a claim whose holder died mid-dispatch. A push for which `replay_safe(inbound)` is
+    true (a read-only query) claims only its nonce: a retry is simply answered again, and no answer is stored. A
+    failing `dispatch` is logged and answered `success`.
     """
     now = int(time.time()) if now is None else now
     inbound = _open(endpoint, args, body, now)
@@ -255,24 +252,24 @@ def handle_post(endpoint, args, body, store, dispatch, now=None, replay_safe=Non
     if quiet:  # a query: only the nonce is claimed, a retry simply asks again
         _claim_nonce(endpoint, store, inbound.timestamp, inbound.nonce)
     else:
-        key = dedupe_key(endpoint, inbound)
-        claimed = store.add_many({nonce_key: ("1", _nonce_ttl(endpoint)), key: (PENDING, DEDUPE_TTL)})
+        key, claim = dedupe_key(endpoint, inbound), dedupe.new_claim()
+        claimed = store.add_many({nonce_key: ("1", _nonce_ttl(endpoint)), key: (claim, dedupe.LEASE)})
         if nonce_key not in claimed:
             if key in claimed:  # a replayed request must leave nothing behind
-                store.delete(key, PENDING)
+                store.delete(key, claim)
             raise CallbackError(403, "nonce already used")
         if key not in claimed:
-            first = store.get(key)
-            text = None if first in (None, PENDING) else first
-            log.info("wechat %s: duplicate push %s answered from cache", endpoint.name, key)
-            return render_reply(endpoint, inbound, text, now)
+            first = dedupe.await_answer(store, key, claim)
+            if first is not None:
+                log.info("wechat %s: duplicate push %s answered from cache", endpoint.name, key)
+                return render_reply(endpoint, inbound, first, now)
     try:
         text = dispatch(inbound)
     except Exception:
         log.exception("wechat %s: command failed for %s", endpoint.name, inbound.data.get("MsgType"))
         text = None
     if not quiet:
-        store.replace(key, text or "")
+        dedupe.finish(store, key, claim, text or "")
     return render_reply(endpoint, inbound, text, now)
 
 

@@ -1,7 +1,8 @@
 """A small key/value store shared by every process: the database (models.KeyValue) or Redis when REDIS_URL is set.
 
 Used for callback nonces, message de-duplication, access tokens and their refresh lock. `add` is the
-atomic primitive (set-if-absent with a time to live); an expired key counts as absent.
+atomic primitive (set-if-absent with a time to live); an expired key counts as absent. `swap` is its partner:
+compare-and-set with a new time to live, so a short claim becomes a long-lived answer only for its holder.
 """
 
 import datetime as dt
@@ -36,9 +37,11 @@ _GET = Prepared(
         (KeyValue.key == Arg("key")) & (KeyValue.expires_at.is_null() | (KeyValue.expires_at > Arg("now")))
     )
 )
-_REPLACE = Prepared(
-    lambda: KeyValue.update(value=Arg("value")).where(
-        (KeyValue.key == Arg("key")) & (KeyValue.expires_at.is_null() | (KeyValue.expires_at > Arg("now")))
+_SWAP = Prepared(
+    lambda: KeyValue.update(value=Arg("value"), expires_at=Arg("expires")).where(
+        (KeyValue.key == Arg("key"))
+        & (KeyValue.value == Arg("old"))
+        & (KeyValue.expires_at.is_null() | (KeyValue.expires_at > Arg("now")))
     )
 )
 
@@ -84,9 +87,10 @@ class DbStore:
         insert = KeyValue.insert(key=key, value=value, expires_at=expires)
         upsert(insert, KeyValue.key, [KeyValue.value, KeyValue.expires_at]).execute()
 
-    def replace(self, key, value):
-        """Overwrite the value of a live key, keeping its expiry; False when the key is gone."""
-        return _REPLACE.rowcount(key=key, value=value, now=utcnow()) == 1
+    def swap(self, key, old, value, ttl):
+        """Set `key` to `value` for `ttl` seconds only while it is live and holds `old`; True when this call set it."""
+        now = utcnow()
+        return _SWAP.rowcount(key=key, old=old, value=value, expires=now + dt.timedelta(seconds=ttl), now=now) == 1
 
     def delete(self, key, value=None):
         """Delete `key` (only while it still holds `value`, when given)."""
@@ -100,6 +104,10 @@ class DbStore:
 
 
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+_SWAP_SCRIPT = (
+    "if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 "
+    "else return 0 end"
+)
 
 
 class RedisStore:
@@ -127,8 +135,8 @@ class RedisStore:
     def set(self, key, value, ttl=None):
         self.redis.set(self.prefix + key, value, ex=int(ttl) if ttl else None)
 
-    def replace(self, key, value):
-        return bool(self.redis.set(self.prefix + key, value, xx=True, keepttl=True))
+    def swap(self, key, old, value, ttl):
+        return bool(self.redis.eval(_SWAP_SCRIPT, 1, self.prefix + key, old, value, max(1, int(ttl))))
 
     def delete(self, key, value=None):
         if value is None:

@@ -92,7 +92,7 @@ def test_transient_fault_delays_then_delivers(app, follower, errcode, hits, monk
     worker, openid, _ = follower
     now = utcnow()
     store.add_fault("cgi-bin/message/template/send", errcode=errcode, remaining=hits)
-    notices.enqueue(worker, "payout_sent_confirm", {"amount_fen": 2500}, "payout_sent:1", now)
+    notices.enqueue(worker, "payout_arrived", {"amount_fen": 2500}, "payout_arrived:1", now)
     assert notices.deliver_pending(now) == {"retry": 1}
     notice = Notice.get()
     assert notice.status == "pending" and str(errcode) in notice.last_error and notice.next_attempt_at > now

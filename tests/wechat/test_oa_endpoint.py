@@ -77,9 +77,10 @@ def test_retry_reaching_another_process_is_acted_on_once(app, client, oa_endpoin
     first = client.post("/wechat/oa", query_string=args, data=body, content_type="text/xml")
     assert "签到" in reply_text(first)
     retry_args, retry_body = signed_push(oa_endpoint, xml)  # WeChat's retry: same message, new nonce
+    shared = {name: app.config[name] for name in ("DATABASE_URL", "REDIS_URL", "REDIS_PREFIX") if name in app.config}
     script = textwrap.dedent(f"""
         from app import create_app
-        app = create_app({{"TESTING": True, "WECHAT_SANDBOX": True, "DATABASE_URL": {app.config["DATABASE_URL"]!r}}})
+        app = create_app({{"TESTING": True, "WECHAT_SANDBOX": True, **{shared!r}}})
         answer = app.test_client().post("/wechat/oa", query_string={retry_args!r}, data={retry_body!r},
                                         content_type="text/xml")
         print(answer.status_code, answer.get_data(as_text=True))
