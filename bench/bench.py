@@ -6,6 +6,7 @@ Usage: python -m bench.bench [--only SUBSTRING] [--reps N] [--duration S] [--res
 
 import argparse
 import json
+import math
 import os
 import sqlite3
 import sys
@@ -15,7 +16,15 @@ from bench import report
 from bench import runner
 from bench import scenarios as sc_mod
 
-OA_RATE_CAP = 5000  # requests/s a signed-callback file is sized for (no request is ever sent twice)
+# Signed-callback files hold rate x seconds x margin distinct requests, the rate being the larger of this bound
+# (above anything measured on the 2 cores: bare WSGI ~9,700 req/s, bare WeRoBot ~4,500) and the fastest run of
+# the scenario so far; each run checks that no request was sent twice (bench/lua/replay.lua counts replays).
+OA_RATE_BOUND = int(os.environ.get("BENCH_OA_RATE_BOUND", "12000"))
+OA_MARGIN = 1.5
+
+
+def oa_file_size(seconds, fastest=0.0):
+    return math.ceil(max(OA_RATE_BOUND, fastest) * max(seconds, 1) * OA_MARGIN)
 
 
 def _raw_count(url):
@@ -53,11 +62,18 @@ def prepare(selected, args):
 
     os.makedirs(sc_mod.OUT, exist_ok=True)
     fixtures, missing = {}, {}
-    for key in sorted({s.fixture_key for s in selected if s.kind == "target"}):
+    for key in sorted({s.fixture_key for s in selected if s.uses_fixture}):
         from bench import fixtures as fx
 
         db, year = key.split("@")[0], key.endswith("@year")
-        fixtures[key] = fx.prepare(db, sc_mod.DATABASES[db]["year" if year else "service"], year=year)
+        service = sc_mod.DATABASES[db]["year" if year else "service"]
+        fixtures[key] = fx.prepare(db, service, year=year)
+        if any(s.peer and s.fixture_key == key for s in selected) and "tokens" in fixtures[key]:
+            from bench import werobot_durable
+
+            peer = sc_mod.DATABASES[db]["werobot_year" if year else "werobot"]
+            rows = werobot_durable.load_fixture(service, peer)
+            print(f"durable WeRoBot fixture ({key}): {rows} inspections copied from the service's", flush=True)
     for db in sorted({s.db for s in selected if s.writes == "raw"}):
         refapps.create_raw_table(sc_mod.DATABASES[db]["raw"])
     for s in selected:
@@ -65,6 +81,8 @@ def prepare(selected, args):
             reason = fixtures[s.fixture_key]["unavailable"].get(s.needs)
             if reason:
                 missing[s.name] = reason
+        elif s.peer and "tokens" not in fixtures[s.fixture_key]:
+            missing[s.name] = "its fixture is copied from the service's, which is not present"
     return fixtures, missing
 
 
@@ -76,20 +94,31 @@ def _rows_check(what, written, ok_answers, in_flight):
     return []
 
 
-def run_once(s, fixture, rnd, args, log_path):
+def _replay_checks(result):
+    """Signed callbacks: no request sent twice (a replay is refused or de-duplicated: cheaper, not the same)."""
+    problems = []
+    for label, prefix in (("run", ""), ("warm-up", "warm_")):
+        replayed = result[prefix + "replayed"]
+        if replayed:
+            problems.append(f"{label}: {replayed} of {result[prefix + 'requests']} signed requests were replays "
+                            f"(request file of {result[prefix + 'lines']} lines too short)")  # fmt: skip
+    return problems
+
+
+def run_once(s, fixture, rnd, args, log_path, fastest=0.0):
     """One measured run of scenario `s`, with the row-count and invariant checks around it."""
     tag = f"r{rnd}-{int(time.time() * 1000) % 10**8}"
     base = os.path.join(sc_mod.OUT, s.name.replace("/", "_"))
-    count = OA_RATE_CAP * args.duration if s.oa else 0
+    count = oa_file_size(args.duration, fastest) if s.oa else 0
     reqs = sc_mod.write_requests(s, base + ".reqs", count, fixture)
-    warm = sc_mod.write_requests(s, base + ".warm", OA_RATE_CAP * max(args.warmup, 1), fixture) if s.oa else reqs
+    warm = sc_mod.write_requests(s, base + ".warm", oa_file_size(args.warmup, fastest), fixture) if s.oa else reqs
     service_url = sc_mod.DATABASES[s.db]["year" if s.year else "service"] if s.kind == "target" else None
     raw_url = sc_mod.DATABASES[s.db]["raw"] if s.writes == "raw" else None
     before = _service_state(service_url, False) if service_url else None
     raw_before = _raw_count(raw_url) if raw_url else None
     env = dict(s.env)
     env.update((fixture or {}).get("env", {}) if s.kind == "target" else {})
-    result = runner.measure(s.app, env, reqs, warm, args.duration, args.warmup, tag, log_path)
+    result = runner.measure(s.app, env, reqs, warm, args.duration, args.warmup, tag, log_path, expect=s.expect)
     problems = []
     ok_answers = result["s2xx"] + result["warm_s2xx"]
     # Requests in flight when wrk stops (at most one per connection, per wrk run) are done but not counted.
@@ -103,8 +132,11 @@ def run_once(s, fixture, rnd, args, log_path):
         problems += _rows_check("raw", _raw_count(raw_url) - raw_before, ok_answers, in_flight)
     if result["s5xx"] or result["warm_s5xx"]:
         problems.append(f"{result['s5xx'] + result['warm_s5xx']} answers were 5xx")
-    if result["wrapped"] and s.oa:
-        problems.append("request file too short: signed requests were replayed")
+    if s.oa:
+        problems += _replay_checks(result)
+    unexpected = result["unexpected"] + result["warm_unexpected"]
+    if unexpected:
+        problems.append(f"{unexpected} 2xx answers without {s.expect!r} (not the reply measured)")
     result["problems"] = problems
     return result
 
@@ -170,13 +202,16 @@ def main(argv=None):
     started = time.monotonic()
     for rnd in range(args.reps):
         for s in runnable:
-            result = run_once(s, fixtures.get(s.fixture_key), rnd, args, log_path)
+            fastest = max((r["rps"] for r in runs.get(s.name, {}).values()), default=0.0)
+            result = run_once(s, fixtures.get(s.fixture_key), rnd, args, log_path, fastest)
             runs.setdefault(s.name, {})[rnd] = result
             flag = "" if not result["problems"] else "  PROBLEMS: " + "; ".join(result["problems"])
             print(
                 f"[{time.monotonic() - started:6.0f}s] round {rnd + 1}/{args.reps} {s.name:32} {result['rps']:8.0f} req/s"
                 f"  p50 {result['p50_us'] / 1000:6.1f} ms  p99 {result['p99_us'] / 1000:6.1f} ms"
-                f"  rss {result['peak_rss_mb']:5.1f} MB  2xx {result['s2xx']} 4xx {result['s4xx']} 5xx {result['s5xx']}{flag}",
+                f"  rss {result['peak_rss_mb']:5.1f} MB  2xx {result['s2xx']} 4xx {result['s4xx']} 5xx {result['s5xx']}"
+                + (f"  replayed {result['replayed'] + result['warm_replayed']}" if s.oa else "")
+                + flag,
                 flush=True,
             )
     with open(os.path.join(sc_mod.OUT, "runs.json"), "w") as f:

@@ -1,7 +1,9 @@
 """Service databases and fixtures for the bench targets: a fresh schema from the CLI, then bench workers.
 
 Workers log in through the sandbox with `test-benchNNNN` codes (real tokens), take a big order each and get a
-few pieces inspected (so earnings have ledger rows); their official-account openids are bound directly.
+few pieces inspected (so earnings have ledger rows); their official-account openids are bound directly. Every
+sender of the signed callbacks is one of them (signed.N_SENDERS), so every callback reaches the earnings read.
+On the county-year dataset the busiest workers get the same openids.
 """
 
 import os
@@ -9,8 +11,10 @@ import subprocess
 import time
 import uuid
 
+from bench.signed import N_SENDERS
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-N_WORKERS = int(os.environ.get("BENCH_WORKERS_FIXTURE", "200"))
+N_WORKERS = N_SENDERS  # one constant: the workers bound by openid are the senders of the request files
 BIG = 1_000_000  # the service caps a job at a million pieces
 OA_TOKEN = "bench-oa-token"
 
@@ -129,13 +133,15 @@ def _scale_tokens(url, count):
 def _ensure_year(url):
     from bench import scale
 
-    if scale.is_generated(url):
+    # BENCH_SCALE_REPORTS: a smaller "year" for smoke runs only (a dataset of another size is regenerated).
+    reports = int(os.environ.get("BENCH_SCALE_REPORTS", "1000000"))
+    if scale.is_generated(url, reports=reports):
         return
     reset_database(url)
     cli(url, "init-db")
     cli(url, "seed-demo")
     started = time.monotonic()
-    counts = scale.generate(url)
+    counts = scale.generate(url, reports=reports, orders=max(reports * 3 // 20, 1))
     print(f"county-year dataset: {counts['reports']} reports in {time.monotonic() - started:.0f}s ({url})", flush=True)
 
 
@@ -188,16 +194,18 @@ def prepare(db, url, workers=N_WORKERS, year=False):
                         headers=auth), "report")  # fmt: skip
         _ok(client.post(f"/api/v1/staff/orders/{order['id']}/inspections", json={"accepted": 8, "rejected": 1,
                         "rework": 1, "request_id": f"fx-{run}-i{i}"}, headers=staff), "inspection")  # fmt: skip
-    if not year:
-        with database.connection_context():
-            for i, worker_id in enumerate(worker_ids):
-                Worker.update(oa_openid=oa_openid(i), oa_subscribed=True).where(Worker.id == worker_id).execute()
+    with database.connection_context():
+        for i, worker_id in enumerate(worker_ids):
+            # An openid is unique: take it from whichever worker had it (the year dataset keeps earlier runs').
+            Worker.update(oa_openid=None).where((Worker.oa_openid == oa_openid(i)) & (Worker.id != worker_id)).execute()
+            Worker.update(oa_openid=oa_openid(i), oa_subscribed=True).where(Worker.id == worker_id).execute()
     dashboard_path, console_headers = "", []
     if "console" not in unavailable:
         dashboard_path, console_headers = console_session(app, client)
     return {
         "unavailable": unavailable,
         "tokens": tokens,
+        "senders": len(worker_ids),  # the openids oa_openid(0 .. senders-1) are bound
         "order_ids": order_ids,
         "job_id": order_job,
         "oa_token": OA_TOKEN,

@@ -2,7 +2,8 @@
 
 What `make bench` measures end to end is dominated by the HTTP server; this isolates what the app itself costs,
 for quick before/after comparisons while profiling. `python -m bench.inproc [--db sqlite|pg] [--only NAME]
-[--n 2000] [--profile NAME]` prints microseconds per request for the references and the targets.
+[--n 2000] [--profile NAME]` prints microseconds per request for the references (with the durable WeRoBot,
+werobot-durable-text / -click, on a copy of the targets' fixture) and the targets.
 """
 
 import argparse
@@ -54,7 +55,7 @@ def _call(app, env):
     return status[0], body
 
 
-def measure(app, envs, n, label, profile=False):
+def measure(app, envs, n, label, profile=False, expect=""):
     for env in envs[:20]:  # warm up
         status, body = _call(app, env)
     if not status.startswith(("2", "3")):
@@ -64,14 +65,17 @@ def measure(app, envs, n, label, profile=False):
     started = time.perf_counter()
     if prof:
         prof.enable()
-    bad = 0
+    bad = off = 0
+    mark = expect.encode()
     for env in work:
-        status, _ = _call(app, env)
+        status, body = _call(app, env)
         bad += not status.startswith("2")
+        off += bool(mark) and mark not in body
     if prof:
         prof.disable()
     us = (time.perf_counter() - started) / n * 1e6
-    print(f"{label:32s} {us:8.1f} us/request  ({bad} non-2xx)", flush=True)
+    lacking = f", {off} without {expect!r}" if expect else ""
+    print(f"{label:32s} {us:8.1f} us/request  ({bad} non-2xx{lacking})", flush=True)
     if prof:
         out = io.StringIO()
         pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(35)
@@ -123,9 +127,26 @@ def main(argv=None):
         results["raw-insert-flask"] = measure(refapps.make_raw_insert(), _environs(path), args.n, "raw-insert-flask",
                                               args.profile == "raw-insert-flask")  # fmt: skip
     targets = ["oa-text", "oa-click", "order-accept", "piece-report", "earnings"]
-    if not any(want(t) for t in targets):
+    peers = ["werobot-durable-text", "werobot-durable-click"]
+    if not any(want(t) for t in targets + peers):
         return results
-    fx = fixtures.prepare(args.db, url, workers=200)
+    fx = fixtures.prepare(args.db, url, workers=fixtures.N_WORKERS)
+    if any(want(p) for p in peers):
+        # The durable WeRoBot on a copy of the same fixture (its own file, or its own schema in `bench`).
+        from bench import werobot_durable
+
+        peer_url = (
+            f"sqlite:///{tmp}/werobot-durable.db" if args.db == "sqlite" else scenarios.DATABASES["pg"]["werobot"]
+        )
+        werobot_durable.load_fixture(url, peer_url)
+        os.environ["BENCH_WEROBOT_DB"] = peer_url
+        for name in peers:
+            if want(name):
+                sc = scenarios.Scenario(name, "", oa=name.rsplit("-", 1)[1])
+                path = scenarios.write_requests(sc, os.path.join(tmp, f"{name}.txt"), count, fx)
+                app = werobot_durable.make_app()
+                results[name] = measure(app, _environs(path), args.n, name, args.profile == name,
+                                        signed.EARNINGS_MARK)  # fmt: skip
     from app import create_app
 
     app = create_app(fx["env"])
@@ -134,7 +155,8 @@ def main(argv=None):
             continue
         sc = scenarios.Scenario(name, "", oa=name[3:] if name.startswith("oa-") else "")
         path = scenarios.write_requests(sc, os.path.join(tmp, f"{name}.txt"), count, fx)
-        results[name] = measure(app, _environs(path), args.n, name, args.profile == name)
+        expect = signed.EARNINGS_MARK if sc.oa else ""
+        results[name] = measure(app, _environs(path), args.n, name, args.profile == name, expect)
     return results
 
 

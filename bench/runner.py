@@ -145,9 +145,12 @@ def _exit_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)
 
 
-def wrk(reqs_path, duration, run_tag, timeout_s=10):
-    """Drive the server for `duration` seconds with the replay script; returns the parsed summary."""
-    env = {**os.environ, "BENCH_REQS": reqs_path, "BENCH_RUN": run_tag, "BENCH_THREADS": str(WRK_THREADS)}
+def wrk(reqs_path, duration, run_tag, timeout_s=10, expect=""):
+    """Drive the server for `duration` seconds with the replay script; returns the parsed summary, with
+    `replayed` (requests sent after a thread's share of the file ran out) and `unexpected` (2xx answers
+    without the text `expect`, when given)."""
+    env = {**os.environ, "BENCH_REQS": reqs_path, "BENCH_RUN": run_tag, "BENCH_THREADS": str(WRK_THREADS),
+           "BENCH_EXPECT": expect}  # fmt: skip
     cmd = [
         "wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{duration}s", f"--timeout={timeout_s}s",
         "--latency", "-s", LUA, f"http://{HOST}:{PORT}/",
@@ -161,18 +164,19 @@ def wrk(reqs_path, duration, run_tag, timeout_s=10):
     raise RuntimeError("wrk printed no summary:\n" + out)
 
 
-def measure(app_spec, env, reqs, warm_reqs, duration, warmup, run_tag, log_path):
-    """One run: returns wrk's summary with `peak_rss_mb` and the warm-up's status counts."""
+def measure(app_spec, env, reqs, warm_reqs, duration, warmup, run_tag, log_path, expect=""):
+    """One run: returns wrk's summary with `peak_rss_mb` and the warm-up's counts (`warm_*`)."""
     server = Server(app_spec, env, log_path).start()
     try:
-        warm = wrk(warm_reqs, warmup, run_tag + "w") if warmup > 0 else {"s2xx": 0, "s5xx": 0}
+        idle = {"requests": 0, "s2xx": 0, "s5xx": 0, "replayed": 0, "unexpected": 0, "lines": 0}
+        warm = wrk(warm_reqs, warmup, run_tag + "w", expect=expect) if warmup > 0 else idle
         sampler = MemorySampler(server.proc.pid)
         sampler.start()
-        result = wrk(reqs, duration, run_tag)
+        result = wrk(reqs, duration, run_tag, expect=expect)
         result["peak_rss_mb"] = sampler.finish()
         result["loadavg"] = os.getloadavg()[0]  # other work on the machine shows here
-        result["warm_s2xx"] = warm["s2xx"]
-        result["warm_s5xx"] = warm["s5xx"]
+        for key in idle:
+            result["warm_" + key] = warm[key]
         return result
     finally:
         server.stop()

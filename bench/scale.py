@@ -92,10 +92,14 @@ class Writer:
 
     def running_totals(self):
         """Account balances and workers' earned totals from the rows just written (as migration 0007 does)."""
-        account = "UPDATE account SET balance_fen = (SELECT COALESCE(SUM(amount_fen), 0) FROM posting " \
-                  "WHERE posting.account_id = account.id)"
-        worker = "UPDATE worker SET earned_fen = (SELECT COALESCE(SUM(amount_fen), 0) FROM inspection " \
-                 "WHERE inspection.worker_id = worker.id)"
+        account = (
+            "UPDATE account SET balance_fen = (SELECT COALESCE(SUM(amount_fen), 0) FROM posting "
+            "WHERE posting.account_id = account.id)"
+        )
+        worker = (
+            "UPDATE worker SET earned_fen = (SELECT COALESCE(SUM(amount_fen), 0) FROM inspection "
+            "WHERE inspection.worker_id = worker.id)"
+        )
         for statement in (account, worker):
             if self.pg:
                 with self.conn.cursor() as cur:
@@ -218,15 +222,16 @@ def generate(url, workers=3000, enterprises=600, jobs=3400, stations=110, orders
     return {"workers": wk_ids, "reports": len(report_rows), "orders": len(order_rows)}
 
 
-def is_generated(url):
-    """True when `url` already holds a complete county-year (the marker row is written last)."""
+def is_generated(url, workers=3000, reports=1_000_000):
+    """True when `url` already holds a complete county-year of this size (the marker row is written last)."""
     from playhouse.db_url import connect
 
     try:
         database = connect(url)
         models.db.initialize(database)
         with database.connection_context():
-            return models.KeyValue.get_or_none(models.KeyValue.key == MARKER) is not None
+            row = models.KeyValue.get_or_none(models.KeyValue.key == MARKER)
+            return row is not None and row.value == f"{workers},{reports}"
     except Exception:
         return False
 

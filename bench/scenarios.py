@@ -1,9 +1,11 @@
 """What `make bench` measures: references (peers and ceilings) and lingong's own endpoints, on SQLite and PostgreSQL.
 
-A scenario names a gunicorn app, its environment, how to write its request file, and what to compare it with.
-Targets that need code not present at run time are reported as "n/a — <reason>", never measured on something else.
+A scenario names a gunicorn app, its environment, how to write its request file, what to compare it with and
+its targets (minimum ratios to a reference). Targets that need code not present at run time are reported as
+"n/a — <reason>", never measured on something else.
 """
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from dataclasses import field
@@ -14,11 +16,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "bench", "out"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/bench")
 PG_YEAR_URL = os.environ.get("BENCH_PG_YEAR_URL", "postgresql://postgres@127.0.0.1:5432/bench_scale")
+# The durable WeRoBot peer's own database: a SQLite file, or a schema of its own in the `bench` database.
+_PG_PEER = PG_URL + ("&" if "?" in PG_URL else "?") + "options=-csearch_path%3D"
 DATABASES = {
     "sqlite": {"service": f"sqlite:///{OUT}/lingong-bench.db", "raw": f"sqlite:///{OUT}/raw-insert.db",
-               "year": f"sqlite:///{OUT}/lingong-year.db"},
-    "pg": {"service": PG_URL, "raw": PG_URL, "year": PG_YEAR_URL},
+               "year": f"sqlite:///{OUT}/lingong-year.db", "werobot": f"sqlite:///{OUT}/werobot-durable.db",
+               "werobot_year": f"sqlite:///{OUT}/werobot-durable-year.db"},
+    "pg": {"service": PG_URL, "raw": PG_URL, "year": PG_YEAR_URL, "werobot": _PG_PEER + "werobot",
+           "werobot_year": _PG_PEER + "werobot_year"},
 }  # fmt: skip
+# Callback targets against the durable WeRoBot (issue "The house"): one day of history, and the county-year
+# dataset (the peer sums the year, the service reads running totals).
+CALLBACK_TARGETS = {"sqlite": 1.1, "pg": 1.0}
+CALLBACK_YEAR_TARGET = 1.2
+WRITE_TARGET = 0.6  # order acceptance and piece report against the raw single-row insert in a Flask view
+FLASK_TARGET = 0.75  # the callback against Flask hello-JSON (issue 7)
 WORKER_PAGES = {
     "earnings": "/api/v1/me/earnings",
     "my-orders": "/api/v1/me/orders",
@@ -56,10 +68,26 @@ class Scenario:
     compare: tuple = ()  # names of the references this one is measured against
     needs: str = ""  # name of the fixture/feature this scenario needs (targets)
     year: bool = False  # on the county-year dataset (bench-scale)
+    targets: tuple = ()  # (reference name, minimum ratio of this one's req/s to it)
+    peer: bool = False  # a reference reading a copy of the service's fixture (the durable WeRoBot)
+    expect: str = ""  # every 2xx answer's body must contain this (checked by bench/lua/replay.lua)
 
     @property
     def fixture_key(self):
         return self.db + ("@year" if self.year else "")
+
+    @property
+    def uses_fixture(self):
+        return self.kind == "target" or self.peer
+
+
+def durable_werobot(oa, db, year=False):
+    """The durable WeRoBot peer of oa-<oa>/<db> (bench/werobot_durable.py), on the day or the year fixture."""
+    suffix = "@year" if year else ""
+    url = DATABASES[db]["werobot_year" if year else "werobot"]
+    return Scenario(f"werobot-durable-{oa}{suffix}/{db}", "bench.werobot_durable:make_app()",
+                    {"BENCH_WEROBOT_DB": url}, db=db, oa=oa, compare=(f"werobot-{oa}/session-off",), year=year,
+                    peer=True, expect=signed.EARNINGS_MARK)  # fmt: skip
 
 
 def _refs():
@@ -76,6 +104,7 @@ def _refs():
                     {"BENCH_WEROBOT_SESSION": session, "BENCH_OUT": OUT},
                     oa=oa,
                     compare=("bare-wsgi", "flask-hello"),
+                    expect="今日收入",
                 )
             )
     for db in ("sqlite", "pg"):
@@ -88,26 +117,38 @@ def _refs():
             Scenario(f"raw-insert-wsgi/{db}", "bench.refapps:make_raw_insert_wsgi()", raw_env, db=db, writes="raw",
                      compare=("bare-wsgi",))
         )  # fmt: skip
+        out += [durable_werobot(oa, db) for oa in ("text", "click")]
     return out
+
+
+def callback(oa, db, year=False, compare=None, targets=None):
+    """Our callback oa-<oa>/<db> (or on the year fixture), by default with its targets against the durable
+    WeRoBot (and Flask hello-JSON on one day of history)."""
+    suffix = "@year" if year else ""
+    env = {"DATABASE_URL": DATABASES[db]["year" if year else "service"]}
+    peer = durable_werobot(oa, db, year).name
+    if compare is None:
+        # the raw insert too: a callback must claim its nonce durably, one insert at the least
+        compare = ("bare-wsgi", "flask-hello", f"werobot-{oa}/session-off", peer, f"raw-insert-flask/{db}")
+    if targets is None:
+        targets = (
+            ((peer, CALLBACK_YEAR_TARGET),) if year else ((peer, CALLBACK_TARGETS[db]), ("flask-hello", FLASK_TARGET))
+        )
+    return Scenario(f"oa-{oa}{suffix}/{db}", "app:create_app()", env, "target", db, oa=oa, needs="oa",
+                    compare=compare, year=year, targets=targets, expect=signed.EARNINGS_MARK)  # fmt: skip
 
 
 def _targets():
     out = []
     for db in ("sqlite", "pg"):
         env = {"DATABASE_URL": DATABASES[db]["service"]}
-        werobot = "werobot-{}/session-off"
         raw = f"raw-insert-flask/{db}"
-        for oa in ("text", "click"):
-            # the raw insert too: a callback must claim its nonce durably, one insert at the least
-            out.append(
-                Scenario(f"oa-{oa}/{db}", "app:create_app()", env, "target", db, oa=oa, needs="oa",
-                         compare=("bare-wsgi", "flask-hello", werobot.format(oa), raw))
-            )  # fmt: skip
+        out += [callback(oa, db) for oa in ("text", "click")]
         out += [
             Scenario(f"order-accept/{db}", "app:create_app()", env, "target", db, writes="orders", needs="api",
-                     compare=("bare-wsgi", "flask-hello", raw, f"raw-insert-wsgi/{db}")),
+                     compare=("bare-wsgi", "flask-hello", raw, f"raw-insert-wsgi/{db}"), targets=((raw, WRITE_TARGET),)),
             Scenario(f"piece-report/{db}", "app:create_app()", env, "target", db, writes="reports", needs="api",
-                     compare=("bare-wsgi", "flask-hello", raw, f"raw-insert-wsgi/{db}")),
+                     compare=("bare-wsgi", "flask-hello", raw, f"raw-insert-wsgi/{db}"), targets=((raw, WRITE_TARGET),)),
             Scenario(f"earnings/{db}", "app:create_app()", env, "target", db, needs="api",
                      compare=("bare-wsgi", "flask-hello")),
             Scenario(f"console-dashboard/{db}", "app:create_app()", env, "target", db, needs="console",
@@ -131,15 +172,20 @@ def pooled_twins(scenarios):
         scheme, rest = url.split("://", 1)
         env = {**sc.env, "DATABASE_URL": f"{scheme}+pool://{rest}"}
         name, db = sc.name.rsplit("/", 1)
-        out.append(Scenario(f"{name}+pool/{db}", sc.app, env, sc.kind, sc.db, sc.oa, sc.writes,
-                            (*sc.compare, sc.name), sc.needs, sc.year))  # fmt: skip
+        out.append(dataclasses.replace(sc, name=f"{name}+pool/{db}", env=env, compare=(*sc.compare, sc.name)))
     return out
 
 
 def scale_scenarios():
-    """Worker pages and writes on a fresh database and on the county-year dataset, alternating."""
+    """Worker pages, writes and the callback on a fresh database and on the county-year dataset, alternating;
+    the callback on the year also against the durable WeRoBot summing the year."""
     out = [Scenario("bare-wsgi", "bench.refapps:make_bare()")]
     for db in ("sqlite", "pg"):
+        for oa in ("text", "click"):
+            peer = durable_werobot(oa, db, year=True)
+            out.append(callback(oa, db, compare=("bare-wsgi",), targets=()))  # how much the year costs ours
+            out.append(peer)
+            out.append(callback(oa, db, year=True, compare=("bare-wsgi", f"oa-{oa}/{db}", peer.name)))
         for year in (False, True):
             env = {"DATABASE_URL": DATABASES[db]["year" if year else "service"]}
             suffix = "@year" if year else ""
@@ -152,11 +198,12 @@ def scale_scenarios():
 
 
 def write_requests(scenario, path, count, fixture):
-    """Write the request file of one run (signed callbacks are fresh for each run)."""
+    """Write the request file of one run (signed callbacks are fresh for each run, from the fixture's bound
+    workers: every sender is one)."""
     if scenario.oa:
-        return signed.write_oa_requests(
-            path, scenario.oa, count, token=(fixture or {}).get("oa_token", signed.OA_TOKEN)
-        )
+        fixture = fixture or {}
+        return signed.write_oa_requests(path, scenario.oa, count, token=fixture.get("oa_token", signed.OA_TOKEN),
+                                        users=fixture.get("senders", signed.N_SENDERS))  # fmt: skip
     name = scenario.name.split("/")[0].split("@")[0].replace("+pool", "")
     if name in ("bare-wsgi", "flask-hello"):
         return signed.write_api_requests(path, "GET", [("/", "")])
