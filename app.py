@@ -133,6 +133,9 @@ def create_app(test_config=None):
     app.cli.add_command(wechat_cli.wechat)
     app.cli.add_command(payout_cli.payouts)
     pay_dev.register(app)
+    from handlers import after_response
+
+    after_response.install(app)  # outermost: after-commit work runs once the response has been sent
     return app
 
 

@@ -9,7 +9,7 @@ import click
 
 import models
 from models import utcnow
-from services import notices
+from services import unit
 
 
 @click.group("payouts")
@@ -22,9 +22,8 @@ def sweep():
     """Query every WeChat payout in flight that is due and resolve it (idempotent; run every minute)."""
     from services import payout_sweep
 
-    with models.db.connection_context():
+    with models.db.connection_context(), unit.scope():  # notices go once the command's work committed
         states = payout_sweep.sweep_inflight(utcnow())
-        notices.deliver_soon()
     click.echo(json.dumps(states, ensure_ascii=False))
 
 
@@ -33,9 +32,8 @@ def cutoff():
     """Pay every worker what is owed (the daily cut-off; safe to run again)."""
     from services import payouts as service
 
-    with models.db.connection_context():
+    with models.db.connection_context(), unit.scope():  # notices go once the command's work committed
         summary = service.run_cutoff_payouts(utcnow())
-        notices.deliver_soon()
     click.echo(json.dumps(summary, ensure_ascii=False, default=str))
 
 
@@ -45,9 +43,8 @@ def pay(worker_id):
     """Pay one worker what is owed now, within the policy."""
     from services import payouts as service
 
-    with models.db.connection_context():
+    with models.db.connection_context(), unit.scope():  # notices go once the command's work committed
         sent, reason = service.payout_for_worker(worker_id, utcnow())
-        notices.deliver_soon()  # the "please confirm" goes now, not at the scheduler's next delivery run
     for payout in sent:
         click.echo(f"{payout.out_bill_no} {payout.amount_fen} fen {payout.state}")
     if reason:

@@ -71,7 +71,9 @@ def run_job(job_id, app):
     if fn is None:
         log.warning("job %s: %s is not available in this build; skipped", job_id, spec.target)
         return None
-    with app.app_context(), db.connection_context():
+    from services import unit
+
+    with app.app_context(), db.connection_context(), unit.scope():  # after-commit work runs after the job
         try:
             result = fn(utcnow())
         except Exception:

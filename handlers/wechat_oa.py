@@ -1,7 +1,7 @@
 """The official account's callback `GET/POST /wechat/oa`: transport in wechat.callback, commands in the registry.
 
 Events change state through services/followers; menu clicks, keywords and voice go to wechat.commands.
-Notices enqueued by any request are delivered right after it (see services.notices.deliver_soon).
+Notices enqueued by any request are delivered after its response (services.unit, handlers.after_response).
 """
 
 import logging
@@ -88,12 +88,6 @@ def bind_code():
     """A one-time code the worker sends to the official account to join it to their record (when no unionid)."""
     code, expires_at = followers.issue_bind_code(g.worker, current_store(), request_now())
     return jsonify({"code": code, "expires_at": iso_utc(expires_at), "bound": bool(g.worker.oa_openid)})
-
-
-@bp.after_app_request
-def _deliver_notices(response):
-    notices.deliver_soon()
-    return response
 
 
 def dispatch(inbound):

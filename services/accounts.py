@@ -14,7 +14,6 @@ from models import Staff
 from models import Station
 from models import Worker
 from models import db
-from models import transaction
 from prepared import Arg
 from prepared import Prepared
 from prepared import as_model
@@ -24,6 +23,7 @@ from services.errors import BadRequest
 from services.errors import NotFound
 from services.errors import Unauthorized
 from services.errors import Unavailable
+from services.unit import transaction
 from wechat.errors import WeChatError
 
 WORKER_TOKEN_TTL = dt.timedelta(days=30)

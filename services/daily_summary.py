@@ -3,11 +3,11 @@
 from peewee import fn
 
 from models import Inspection
-from models import transaction
 from services import ledger
 from services import notices
 from services.clock import business_date
 from services.clock import day_bounds_utc
+from services.unit import transaction
 
 
 def enqueue_daily_summaries(now):

@@ -12,12 +12,12 @@ from models import Station
 from models import SubscribeConsent
 from models import Worker
 from models import lock_worker
-from models import transaction
 from prepared import Arg
 from prepared import Prepared
 from prepared import as_model
 from prepared import model_columns
 from services.errors import NotFound
+from services.unit import transaction
 
 BIND_CODE_TTL = 600
 CHECKIN_QUIET = dt.timedelta(minutes=10)

@@ -2,19 +2,15 @@
 
 Two shapes of one rule. `services.unit.run()` claims a `Key` (a `RequestKey` row) in the write's own transaction:
 every staff verb (desk, console, API, CLI) goes through it, so a key is never left behind by a write that failed, and one sender's key never
-answers another's. `once()` is the worker's hot path (taking an order, reporting pieces), where the row written carries
+answers another's. `services.unit.once()` is the worker's hot path (taking an order, reporting pieces), where the row written carries
 its own unique (worker, request_id) and no second row is needed.
 """
 
 import hashlib
 
-from peewee import IntegrityError
-
 from models import RequestKey
-from models import transaction
 from models import utcnow
 from services import validate
-from services.errors import DomainError
 
 
 def sender_of(actor):
@@ -55,31 +51,6 @@ def seen(actor, request_id):
         .where((RequestKey.sender == sender_of(actor)) & (RequestKey.request_id == request_id))
         .exists()
     )
-
-
-def once(lookup, create, attempt=None):
-    """`create()` in a write transaction; returns (row, created).
-
-    `attempt()`, when given, is the same write as one statement (no transaction of ours around it) for where the
-    database can do it that way; it returns None to decline, and `create()` then runs as usual.
-
-    The first attempt is the common case, so it goes straight to the write. When the write cannot happen (the
-    request id is already taken, which the unique index says, or a rule refuses it because the first copy of this
-    request already took the pieces) and `lookup()` finds the first result of this request, that is the answer.
-    Two copies of one request racing each other meet at the unique index: the loser answers with the winner's row.
-    """
-    try:
-        if attempt is not None:
-            row = attempt()
-            if row is not None:
-                return row, True
-        with transaction():
-            return create(), True
-    except (IntegrityError, DomainError):
-        previous = lookup()
-        if previous is None:
-            raise
-        return previous, False
 
 
 def row_key(actor, request_id):

@@ -13,9 +13,9 @@ from models import Account
 from models import LedgerTxn
 from models import Posting
 from models import db
-from models import transaction
 from models import utcnow
 from services.errors import DomainError
+from services.unit import transaction
 
 
 class UnbalancedTransaction(DomainError):

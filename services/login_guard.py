@@ -11,8 +11,8 @@ from peewee import IntegrityError
 
 from models import KeyValue
 from models import db
-from models import transaction
 from services.errors import DomainError
+from services.unit import transaction
 
 WINDOW = dt.timedelta(minutes=15)
 MAX_PER_USER = 5

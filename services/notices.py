@@ -11,8 +11,6 @@ import json
 import logging
 
 from flask import current_app
-from flask import g
-from flask import has_app_context
 from peewee import IntegrityError
 
 from models import Notice
@@ -20,8 +18,9 @@ from models import Payout
 from models import SubscribeConsent
 from models import Worker
 from models import db
-from models import transaction
+from services import unit
 from services.clock import to_market
+from services.unit import transaction
 from wechat.errors import WeChatError
 
 log = logging.getLogger(__name__)
@@ -64,8 +63,7 @@ def enqueue(worker, kind, data, key, now):
             )
     except IntegrityError:
         return Notice.get(Notice.dedup_key == key[:128])
-    if has_app_context():
-        g.setdefault("lingong_notice_ids", []).append(notice.id)
+    unit.after_commit(lambda: deliver_now([notice.id]), soon=True)  # else the delivery job sends it
     return notice
 
 
@@ -245,15 +243,12 @@ def _retryable(error):
     return error.transient or error.errcode in (40001, 40014, 42001)
 
 
-def deliver_soon():
-    """Deliver what this request enqueued, now that its transaction has committed (called after the handler)."""
-    ids = g.pop("lingong_notice_ids", None) if has_app_context() else None
-    if not ids:
-        return None
+def deliver_now(ids):
+    """Deliver notices right after the transaction that wrote them committed (queued by `enqueue`)."""
     from models import utcnow
 
     now, outcome = utcnow(), {}
-    for notice_id in ids[:20]:  # rows of a rolled-back transaction are gone: nothing to claim
+    for notice_id in ids:  # rows of a rolled-back transaction are gone: nothing to claim
         try:
             if _claim(notice_id, now):
                 status = _deliver_one(Notice.get_by_id(notice_id), now)

@@ -16,7 +16,7 @@ from prepared import model_columns
 from services import validate
 from services.errors import Conflict
 from services.errors import NotFound
-from services.idempotency import once
+from services.unit import once
 
 
 def accept_order(worker, job_id, quantity, request_id, now):

@@ -16,7 +16,6 @@ from models import Payout
 from models import Posting
 from models import Worker
 from models import lock_worker
-from models import transaction
 from services import ledger
 from services import notices
 from services import payout_policy
@@ -24,6 +23,7 @@ from services.clock import business_date
 from services.errors import Conflict
 from services.errors import DomainError
 from services.payout_items import allocate
+from services.unit import transaction
 from wechat import pay as wechat_pay
 from wechat.pay import PayAmbiguous
 from wechat.pay import PayNotFound

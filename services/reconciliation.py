@@ -19,7 +19,6 @@ from models import ReconFinding
 from models import ReconRun
 from models import Staff
 from models import StaffNotice
-from models import transaction
 from services import recon_bill  # noqa: F401 - registers its checks
 from services import recon_ledger
 from services import recon_ops  # noqa: F401 - registers its checks
@@ -28,6 +27,7 @@ from services import recon_totals  # noqa: F401 - registers its checks (after th
 from services.clock import business_date
 from services.recon_context import CHECKS
 from services.recon_context import Day
+from services.unit import transaction
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from peewee import IntegrityError
 from models import transaction as _db_transaction
 from services import idempotency
 from services.errors import Conflict
+from services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,14 @@ def transaction():
         scope.extend(queued)
 
 
-def after_commit(fn):
-    """Queue `fn()` for after the commit (inside a unit's transaction), or run it now when none is open."""
+def after_commit(fn, soon=False):
+    """Queue `fn()` for after the commit (inside a unit's transaction), or run it now when none is open.
+
+    `soon=True` is for work that only speeds up what a periodic job does anyway (delivering an outbox notice now
+    rather than at the next delivery run): it is queued only when a scope will drain it, and dropped otherwise.
+    """
+    if soon and _scope.get() is None:
+        return
     stack = _pending.get()
     if not stack:
         scope = _scope.get()
@@ -76,7 +83,7 @@ def scope():
         yield queue
     finally:
         _scope.reset(token)
-        _run_all(queue)
+        drain(queue)
 
 
 def open_scope():
@@ -99,9 +106,19 @@ def _run_all(queue):
             log.exception("after-commit work %r failed", fn)
 
 
-def drain(queue):
-    """Run a closed scope's queue (after the response is on its way)."""
-    _run_all(queue)
+def drain(queue, rounds=5):
+    """Run a closed scope's queue (after the response is on its way), and then what that work queued in turn (the
+    payout trigger's own notice), a few rounds at most."""
+    for _ in range(rounds):
+        if not queue:
+            return
+        token = open_scope()
+        try:
+            _run_all(queue)
+        finally:
+            queue = close_scope(token)
+    if queue:
+        log.warning("after-commit work still queued after %s rounds: left to the periodic jobs", rounds)
 
 
 def run(actor, request_id, action, verb, replay, now=None):
@@ -133,3 +150,28 @@ def apply(actor, request_id, action, verb, replay, now=None):
         with transaction():
             return verb()
     return run(actor, request_id, action, verb, replay, now)[0]
+
+
+def once(lookup, create, attempt=None):
+    """`create()` in a write transaction; returns (row, created).
+
+    `attempt()`, when given, is the same write as one statement (no transaction of ours around it) for where the
+    database can do it that way; it returns None to decline, and `create()` then runs as usual.
+
+    The first attempt is the common case, so it goes straight to the write. When the write cannot happen (the
+    request id is already taken, which the unique index says, or a rule refuses it because the first copy of this
+    request already took the pieces) and `lookup()` finds the first result of this request, that is the answer.
+    Two copies of one request racing each other meet at the unique index: the loser answers with the winner's row.
+    """
+    try:
+        if attempt is not None:
+            row = attempt()
+            if row is not None:
+                return row, True
+        with transaction():
+            return create(), True
+    except (IntegrityError, DomainError):
+        previous = lookup()
+        if previous is None:
+            raise
+        return previous, False

@@ -4,7 +4,7 @@ A push is answered by an `answer(args, body) -> (status, mimetype, text)` functi
 URLs call the very same functions, so there is one code path for what a push does. The lane only skips what
 Flask builds for every request and a push never uses (request, session and URL-matching objects, the JSON error
 handlers), which was most of a push's cost. It keeps what the views rely on: the app context (`current_app`,
-`g`), one pooled database connection per push, notices delivered after commit, the body cap, and 503 with
+`g`), one pooled database connection per push, the body cap, and 503 with
 Retry-After when the database is busy. Turn it off with WECHAT_PUSH_LANE=0 (every push then goes through Flask).
 """
 
@@ -14,7 +14,6 @@ from urllib.parse import parse_qsl
 from peewee import OperationalError
 
 import models
-from services import notices
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +79,6 @@ class PushLane:
             db.connect(reuse_if_open=True)
             try:
                 status, mimetype, text = answer(query_args(environ.get("QUERY_STRING", "")), body)
-                notices.deliver_soon()  # what the push enqueued, now that it has committed
                 return status, mimetype, text, []
             except OperationalError as exc:  # a write lock held too long, a lost connection: WeChat retries
                 log.warning("database unavailable for push to %s: %s", environ.get("PATH_INFO"), exc)

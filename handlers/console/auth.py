@@ -12,11 +12,11 @@ from handlers.common import now
 from handlers.console import bp
 from handlers.console.common import signed_in
 from models import Staff
-from models import transaction
 from services import accounts
 from services import login_guard
 from services.errors import Unauthorized
 from services.scope import audit
+from services.unit import transaction
 
 
 def _safe_next(target):

@@ -16,7 +16,6 @@ from handlers.console.common import once
 from handlers.console.common import signed_in
 from handlers.console.common import writer
 from models import Enterprise
-from models import transaction
 from services import directory
 from services import payout_board
 from services import payout_cash
@@ -27,6 +26,7 @@ from services.clock import business_date
 from services.errors import BadRequest
 from services.scope import audit
 from services.scope import station_ids_for
+from services.unit import transaction
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABS = (

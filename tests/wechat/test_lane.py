@@ -47,12 +47,12 @@ def _answer(client, args, body):
 
 
 def test_lane_and_flask_view_answer_alike(app, client, oa_endpoint, follower, monkeypatch):
-    lane = app.wsgi_app
+    lane = app.wsgi_app.wsgi_app  # under the after-response layer (handlers.after_response)
     assert isinstance(lane, PushLane)
     for label, args, body in _pushes(oa_endpoint, follower):
         status, through_lane = _answer(client, args, body)
         with monkeypatch.context() as m:
-            m.setattr(app, "wsgi_app", lane.flask)  # the Flask view alone
+            m.setattr(app.wsgi_app, "wsgi_app", lane.flask)  # the Flask view alone
             again_args, again_body = args, body
             if status == 200:  # a fresh signature: the lane already used this nonce
                 again_args, again_body = signed_push(oa_endpoint, _plain(oa_endpoint, args, body),
@@ -86,8 +86,8 @@ def test_lane_can_be_turned_off(app):
                           "WECHAT_SANDBOX": True, "WECHAT_PUSH_LANE": "0"})  # fmt: skip
     finally:
         models.db.initialize(database)  # the test's own app keeps its database
-    assert not isinstance(off.wsgi_app, PushLane)
-    assert isinstance(app.wsgi_app, PushLane)
+    assert not isinstance(off.wsgi_app.wsgi_app, PushLane)  # under the after-response layer (handlers.after_response)
+    assert isinstance(app.wsgi_app.wsgi_app, PushLane)
 
 
 def test_query_push_is_answered_again_on_retry_and_stores_no_answer(client, oa_endpoint, follower):

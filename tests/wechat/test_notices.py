@@ -8,9 +8,9 @@ import pytest
 from models import Notice
 from models import SubscribeConsent
 from models import Worker
-from models import transaction
 from models import utcnow
 from services import notices
+from services.unit import transaction
 from tests.oa_helpers import reply_text
 from wechat.sandbox import oa as sandbox_oa
 from wechat.sandbox import store
