@@ -18,6 +18,7 @@ from peewee import Model
 from peewee import MySQLDatabase
 from peewee import SqliteDatabase
 from peewee import TextField
+from peewee import fn
 
 db = DatabaseProxy()
 
@@ -399,6 +400,37 @@ class Payout(BaseModel):
     finished_at = DateTimeField(null=True)  # when we learned the final state
     # When the money moved: WeChat Pay's own time of SUCCESS (its update_time, the bill's date), cash at the desk
     paid_at = DateTimeField(null=True, index=True)
+
+    @classmethod
+    def station_shares(cls, where=None, station_ids=None):
+        """Rows (payout_id, station_id, fen) of the payouts matching `where`, for the stations (all when None).
+
+        Cash counts whole for the desk that paid it; a transfer counts for each station whose inspections it settles,
+        by the fen of its items there (PayoutItem -> Inspection -> Order -> Job.station), so the stations' shares of
+        a payout add up to its amount. A UNION ALL query: aggregate it with `.alias(...)` and `from_`.
+        """
+        desk = cls.select(
+            cls.id.alias("payout_id"), cls.station.alias("station_id"), cls.amount_fen.alias("fen")
+        ).where(cls.station.is_null(False))
+        items = (
+            PayoutItem.select(
+                PayoutItem.payout.alias("payout_id"),
+                Job.station.alias("station_id"),
+                fn.SUM(PayoutItem.amount_fen).alias("fen"),
+            )
+            .join(cls)
+            .switch(PayoutItem)
+            .join(Inspection)
+            .join(Order)
+            .join(Job)
+            .where(cls.station.is_null())
+            .group_by(PayoutItem.payout, Job.station)
+        )
+        if where is not None:
+            desk, items = desk.where(where), items.where(where)
+        if station_ids is not None:
+            desk, items = desk.where(cls.station.in_(list(station_ids))), items.where(Job.station.in_(list(station_ids)))
+        return desk + items
 
 
 class PayoutItem(BaseModel):

@@ -2,7 +2,9 @@
 
 Definitions: workers active = workers holding an open order; orders open = orders not yet done or cancelled;
 awaiting inspection = pieces reported and not yet inspected; accepted / paid today = on the market's calendar day.
-Payouts count for the station that paid them in cash, else for the worker's home station.
+Payouts count as models.Payout.station_shares says: cash for the desk that paid it, a transfer for the stations whose
+pieces it settles (its share there), so the stations' rows add up to the county's figures (payout counts aside: a
+transfer settling two stations' pieces is one payout of each).
 """
 
 from peewee import fn
@@ -12,7 +14,6 @@ from models import Job
 from models import Order
 from models import Payout
 from models import Station
-from models import Worker
 from services.clock import business_date
 from services.clock import day_bounds_utc
 
@@ -68,31 +69,40 @@ def _accepted(station_ids, start, end, per):
         per[station_id].update(accepted_today=int(pieces or 0), earned_today_fen=int(fen or 0))
 
 
-def _payout_station():
-    return fn.COALESCE(Payout.station, Worker.home_station)
+def _payout_sums(where, station_ids):
+    """({station id: (payouts, fen)}, (payouts, fen) of the scope) of the payouts matching `where`.
+
+    A payout touching two stations counts once for each (with its share there) and once for the scope.
+    """
+    shares = Payout.station_shares(where, station_ids).alias("shares")
+    count, fen = fn.COUNT(shares.c.payout_id.distinct()), fn.SUM(shares.c.fen)
+    per = {
+        station_id: (int(n or 0), int(total or 0))
+        for station_id, n, total in Payout.select(shares.c.station_id, count, fen)
+        .from_(shares)
+        .group_by(shares.c.station_id)
+        .tuples()
+    }
+    if station_ids is None:  # the county: every payout, also one no station's share covers
+        scope = Payout.select(fn.COUNT(Payout.id), fn.SUM(Payout.amount_fen)).where(where).tuples().first()
+    else:
+        scope = Payout.select(count, fen).from_(shares).tuples().first()
+    return per, (int(scope[0] or 0), int(scope[1] or 0))
 
 
-def _payouts(station_ids, start, end, per, unplaced):
-    """Paid today and awaiting confirmation; a payout of no station (no cash desk, no home station) is `unplaced`."""
-    where_station = _payout_station()
-    paid = (
-        Payout.select(where_station, fn.COUNT(Payout.id), fn.SUM(Payout.amount_fen))
-        .join(Worker)
-        .where((Payout.state == "SUCCESS") & (Payout.finished_at >= start) & (Payout.finished_at < end))
-        .group_by(where_station)
-        .tuples()
-    )
-    for station_id, count, fen in _scoped(paid, where_station, station_ids):
-        per.get(station_id, unplaced).update(paid_today_count=int(count or 0), paid_today_fen=int(fen or 0))
-    confirm = (
-        Payout.select(where_station, fn.COUNT(Payout.id), fn.SUM(Payout.amount_fen))
-        .join(Worker)
-        .where(Payout.state.in_(WAITING_CONFIRM))
-        .group_by(where_station)
-        .tuples()
-    )
-    for station_id, count, fen in _scoped(confirm, where_station, station_ids):
-        per.get(station_id, unplaced).update(confirm_count=int(count or 0), confirm_fen=int(fen or 0))
+def _payouts(station_ids, start, end, per, total):
+    """Paid today and awaiting the worker's confirmation, per station (its share) and for the scope."""
+    paid = (Payout.state == "SUCCESS") & (Payout.finished_at >= start) & (Payout.finished_at < end)
+    waiting = Payout.state.in_(WAITING_CONFIRM)
+    for where, count_key, fen_key in (
+        (paid, "paid_today_count", "paid_today_fen"),
+        (waiting, "confirm_count", "confirm_fen"),
+    ):
+        by_station, scope = _payout_sums(where, station_ids)
+        for station_id, (count, fen) in by_station.items():
+            if station_id in per:
+                per[station_id].update({count_key: count, fen_key: fen})
+        total.update({count_key: scope[0], fen_key: scope[1]})
 
 
 def _distinct_active(station_ids):
@@ -107,11 +117,10 @@ def today(station_ids, now):
     start, end = day_bounds_utc(business_date(now))
     _orders(station_ids, per)
     _accepted(station_ids, start, end, per)
-    unplaced = _empty()
-    _payouts(station_ids, start, end, per, unplaced)
     total = _empty()
-    for figures in [*per.values(), unplaced]:
+    for figures in per.values():
         for key in FIGURES:
             total[key] += figures[key]
+    _payouts(station_ids, start, end, per, total)
     total["workers_active"] = _distinct_active(station_ids)
     return {"date": business_date(now), "total": total, "stations": [(s, per[s.id]) for s in stations]}

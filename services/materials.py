@@ -4,6 +4,7 @@ from peewee import fn
 
 from models import JobMaterial
 from models import MaterialMovement
+from services import material_balance
 from services import unit
 from services import validate
 from services.errors import BadRequest
@@ -58,33 +59,5 @@ def out_with_worker(order_id, material_id):
 
 
 def balance_for_order(order):
-    """Per material line: issued, returned, used by inspected pieces, allowed loss and what is unaccounted."""
-    rows = (
-        MaterialMovement.select(MaterialMovement.material, MaterialMovement.kind, fn.SUM(MaterialMovement.quantity))
-        .where(MaterialMovement.order == order.id)
-        .group_by(MaterialMovement.material, MaterialMovement.kind)
-        .tuples()
-    )
-    moved = {}
-    for material_id, kind, total in rows:
-        moved.setdefault(material_id, {})[kind] = int(total or 0)
-    result = []
-    pieces = order.accepted + order.rejected
-    for material in JobMaterial.select().where(JobMaterial.job == order.job_id).order_by(JobMaterial.id):
-        issued = moved.get(material.id, {}).get("issue", 0)
-        returned = moved.get(material.id, {}).get("return", 0)
-        used = pieces * material.per_piece
-        allowed_loss = used * material.loss_permille // 1000
-        result.append(
-            {
-                "material_id": material.id,
-                "name": material.name,
-                "unit": material.unit,
-                "issued": issued,
-                "returned": returned,
-                "used": used,
-                "allowed_loss": allowed_loss,
-                "unaccounted": issued - returned - used,
-            }
-        )
-    return result
+    """Per material line of the order's job: the balance of material_balance (issued, returned, used, held, lost…)."""
+    return material_balance.of_orders([order])[order.id]

@@ -1,6 +1,7 @@
 """The console's payouts board: transfers in flight, awaiting the worker's confirmation, failed; workers owed money.
 
-Read-only. A payout belongs to the station that paid it in cash, else to the worker's home station.
+Read-only. Station staff see the payouts that count for their station (models.Payout.station_shares: cash paid at
+their desk, transfers settling their station's pieces), each with their station's share as its amount.
 """
 
 import datetime as dt
@@ -24,36 +25,52 @@ GROUPS = {
 RECENT_DAYS = 30
 
 
+def _touching(where, station_ids):
+    """Subquery of the ids of the payouts matching `where` that count for one of the stations."""
+    shares = Payout.station_shares(where, station_ids).alias("shares")
+    return Payout.select(shares.c.payout_id).from_(shares)
+
+
+def _group(group, now):
+    where = Payout.state.in_(GROUPS[group])
+    if group in ("failed", "done"):
+        where &= Payout.updated_at >= now - dt.timedelta(days=RECENT_DAYS)
+    return where
+
+
 def payouts(station_ids, group, now, limit=200):
-    """Payouts of one group with their worker and station (failed and done ones of the last 30 days only)."""
-    owner = fn.COALESCE(Payout.station, Worker.home_station)
+    """Payouts of one group with their worker and station (failed and done ones of the last 30 days only).
+
+    Each has `share_fen`: what of it counts for the stations (all of it for the county).
+    """
+    where = _group(group, now)
     select = (
         Payout.select(Payout, Worker, Station)
         .join(Worker)
         .switch(Payout)
         .join(Station, JOIN.LEFT_OUTER, on=(Payout.station == Station.id))
-        .where(Payout.state.in_(GROUPS[group]))
+        .where(where)
     )
-    if group in ("failed", "done"):
-        select = select.where(Payout.updated_at >= now - dt.timedelta(days=RECENT_DAYS))
     if station_ids is not None:
-        select = select.where(owner.in_(list(station_ids)))
-    return list(select.order_by(Payout.id.desc()).limit(limit))
+        select = select.where(Payout.id.in_(_touching(where, station_ids)))
+    rows = list(select.order_by(Payout.id.desc()).limit(limit))
+    shares = {}
+    if station_ids is not None and rows:
+        listed = Payout.station_shares(Payout.id.in_([p.id for p in rows]), station_ids).tuples()
+        for payout_id, _, fen in listed:
+            shares[payout_id] = shares.get(payout_id, 0) + int(fen or 0)
+    for payout in rows:
+        payout.share_fen = shares.get(payout.id, 0) if station_ids is not None else payout.amount_fen
+    return rows
 
 
 def counts(station_ids, now):
     """{group: number of payouts} for the tabs, in one query."""
-    owner = fn.COALESCE(Payout.station, Worker.home_station)
     recent = now - dt.timedelta(days=RECENT_DAYS)
-    select = (
-        Payout.select(Payout.state, fn.COUNT(Payout.id))
-        .join(Worker)
-        .where(Payout.state.in_(GROUPS["in_flight"] + GROUPS["awaiting"]) | (Payout.updated_at >= recent))
-        .group_by(Payout.state)
-        .tuples()
-    )
+    where = Payout.state.in_(GROUPS["in_flight"] + GROUPS["awaiting"]) | (Payout.updated_at >= recent)
+    select = Payout.select(Payout.state, fn.COUNT(Payout.id)).where(where).group_by(Payout.state).tuples()
     if station_ids is not None:
-        select = select.where(owner.in_(list(station_ids)))
+        select = select.where(Payout.id.in_(_touching(where, station_ids)))
     by_state = dict(select)
     return {group: sum(by_state.get(s, 0) for s in states) for group, states in GROUPS.items()}
 

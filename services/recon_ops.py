@@ -1,4 +1,7 @@
-"""Operational checks of one business day: counters equal their rows, request ids are unique, materials add up."""
+"""Operational checks of one business day: counters equal their rows, request ids are unique.
+
+The materials checks live in recon_materials.
+"""
 
 import functools
 import operator
@@ -7,7 +10,6 @@ from peewee import fn
 
 from models import Inspection
 from models import Job
-from models import JobMaterial
 from models import MaterialMovement
 from models import Order
 from models import Payout
@@ -119,73 +121,3 @@ def request_ids_unique(day):
                 f"{label}请求编号 {row[len(keys) - 1]} 被记录了 {row[-2]} 次",
                 {"key": key, "count": row[-2]},
             )
-
-
-@check("materials_balance")
-def materials_balance(day):
-    """Per order and material: issued − returned − used − allowed loss is not negative, nor beyond the allowance."""
-    touched = day.material_orders()
-    orders = {
-        row[0]: row[1:]
-        for row in db.execute(
-            Order.select(Order.id, Order.job, Order.quantity, Order.accepted, Order.rejected, Order.status).where(
-                Order.id.in_(touched)
-            )
-        ).fetchall()
-    }
-    materials = {}
-    for row in (
-        JobMaterial.select(
-            JobMaterial.id, JobMaterial.job, JobMaterial.name, JobMaterial.per_piece, JobMaterial.loss_permille
-        )
-        .where(JobMaterial.job.in_(Order.select(Order.job).where(Order.id.in_(touched))))
-        .tuples()
-    ):
-        materials.setdefault(row[1], []).append(row)
-    moved = {}
-    for order_id, material_id, kind, total in db.execute(
-        MaterialMovement.select(
-            MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind, fn.SUM(MaterialMovement.quantity)
-        )
-        .where(MaterialMovement.order.in_(touched))
-        .group_by(MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind)
-    ).fetchall():
-        moved[(order_id, material_id, kind)] = int(total)
-    day.stats["material_lines"] = 0
-    for order_id in sorted(orders):
-        job_id, quantity, accepted, rejected, status = orders[order_id]
-        for material_id, _, name, per_piece, loss_permille in materials.get(job_id, []):
-            issued = moved.get((order_id, material_id, "issue"), 0)
-            returned = moved.get((order_id, material_id, "return"), 0)
-            if not issued and not returned:
-                continue
-            day.stats["material_lines"] += 1
-            used = (accepted + rejected) * per_piece
-            allowance = used * loss_permille // 1000
-            left = issued - returned - used
-            detail = {
-                "order": order_id,
-                "material": material_id,
-                "issued": issued,
-                "returned": returned,
-                "used": used,
-                "allowed_loss": allowance,
-                "unaccounted": left,
-            }
-            finished = status != "open" or accepted + rejected >= quantity
-            if left < 0:
-                yield Finding(
-                    "material_overuse",
-                    "order",
-                    order_id,
-                    f"工单 {order_id} 的{name}净领用 {issued - returned}，少于已检成品所需 {used}",
-                    detail,
-                )
-            elif finished and left > allowance:
-                yield Finding(
-                    "material_overrun",
-                    "order",
-                    order_id,
-                    f"工单 {order_id} 已完工，{name}还有 {left} 未退回，超出允许损耗 {allowance}",
-                    detail,
-                )

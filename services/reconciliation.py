@@ -21,6 +21,7 @@ from models import Staff
 from models import StaffNotice
 from services import recon_bill  # noqa: F401 - registers its checks
 from services import recon_ledger
+from services import recon_materials  # noqa: F401 - registers its checks
 from services import recon_ops  # noqa: F401 - registers its checks
 from services import recon_payouts  # noqa: F401 - registers its checks
 from services import recon_totals  # noqa: F401 - registers its checks (after the closing balances)

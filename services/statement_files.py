@@ -31,7 +31,9 @@ MATERIAL_COLUMNS = [
     ("returned", "退回", INT),
     ("used", "成品耗用", INT),
     ("allowed_loss", "允许损耗", INT),
+    ("held", "在手", INT),
     ("lost", "未退回(损耗)", INT),
+    ("short", "少发", INT),
 ]
 PAYOUT_COLUMNS = [
     ("business_date", "日期", None),

@@ -1,5 +1,6 @@
-"""Monthly statements: per enterprise (pieces per job and rate, rejects, materials, amount owed) and per worker
-(pieces, amounts, payouts). One query per table; station staff see only their station's jobs."""
+"""Monthly statements: per enterprise (pieces per job and rate, rejects, materials issued, used, in hand and lost,
+amount owed) and per worker (pieces, amounts, payouts). One query per table; station staff see only their station's
+jobs."""
 
 import datetime as dt
 
@@ -18,6 +19,7 @@ from models import Payout
 from models import Posting
 from models import Station
 from models import Worker
+from services import material_balance
 from services.clock import day_bounds_utc
 from services.errors import BadRequest
 from services.errors import Forbidden
@@ -87,7 +89,7 @@ def enterprise_statement(staff, enterprise_id, month):
     if stations is not None:
         jobs_where &= Job.station.in_(list(stations))
     pieces = _piece_rows(jobs_where & _in_month(Inspection.created_at, start, end))
-    materials = _material_rows(jobs_where, start, end, pieces)
+    materials = _material_rows(jobs_where, start, end)
     value = sum(row["amount_fen"] for row in pieces)
     ledger_fen = None
     if stations is None:  # the labour account is the enterprise's as a whole
@@ -123,44 +125,52 @@ def enterprise_statement(staff, enterprise_id, month):
     }
 
 
-def _material_rows(jobs_where, start, end, pieces):
-    lines = list(
-        JobMaterial.select(JobMaterial, Job.id, Job.title).join(Job).where(jobs_where).order_by(JobMaterial.id)
+def _material_rows(jobs_where, start, end):
+    """Per job and material, summed over the orders that moved materials or had pieces inspected in the month: each
+    order's balance (material_balance) to the month's end, so material held for unfinished pieces is not loss."""
+    active = MaterialMovement.select(MaterialMovement.order).join(Order).join(Job).where(
+        jobs_where & _in_month(MaterialMovement.created_at, start, end)
+    ) | Inspection.select(Inspection.order).join(Order).join(Job).where(
+        jobs_where & _in_month(Inspection.created_at, start, end)
     )
+    orders = list(Order.select(Order.id, Order.job, Order.quantity, Order.status).where(Order.id.in_(active)).tuples())
     moved = {}
-    for material_id, kind, total in (
-        MaterialMovement.select(MaterialMovement.material, MaterialMovement.kind, fn.SUM(MaterialMovement.quantity))
-        .join(JobMaterial)
-        .join(Job)
-        .where(jobs_where & _in_month(MaterialMovement.created_at, start, end))
-        .group_by(MaterialMovement.material, MaterialMovement.kind)
+    for order_id, material_id, kind, total in (
+        MaterialMovement.select(
+            MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind, fn.SUM(MaterialMovement.quantity)
+        )
+        .where(MaterialMovement.order.in_(active) & (MaterialMovement.created_at < end))
+        .group_by(MaterialMovement.order, MaterialMovement.material, MaterialMovement.kind)
         .tuples()
     ):
-        moved[(material_id, kind)] = int(total or 0)
-    made = {}
-    for row in pieces:
-        made[row["job_id"]] = made.get(row["job_id"], 0) + row["accepted"] + row["rejected"]
-    rows = []
-    for line in lines:
-        issued, returned = moved.get((line.id, "issue"), 0), moved.get((line.id, "return"), 0)
-        used = made.get(line.job_id, 0) * line.per_piece
-        if not (issued or returned or used):
-            continue
-        allowance = used * line.loss_permille // 1000
-        rows.append(
-            {
-                "job_id": line.job_id,
-                "job": line.job.title,
-                "material": line.name,
-                "unit": line.unit,
-                "issued": issued,
-                "returned": returned,
-                "used": used,
-                "allowed_loss": allowance,
-                "lost": issued - returned - used,
-            }
-        )
-    return rows
+        moved[(order_id, material_id, kind)] = int(total or 0)
+    done = dict(
+        Inspection.select(Inspection.order, fn.SUM(Inspection.accepted + Inspection.rejected))
+        .where(Inspection.order.in_(active) & (Inspection.created_at < end))
+        .group_by(Inspection.order)
+        .tuples()
+    )
+    bill = list(JobMaterial.select(JobMaterial, Job.id, Job.title).join(Job).where(jobs_where).order_by(JobMaterial.id))
+    lines = {}
+    for m in bill:
+        lines.setdefault(m.job_id, []).append(m)
+    totals = {}
+    for order_id, job_id, quantity, status in orders:
+        pieces = int(done.get(order_id) or 0)
+        if status == "done" and pieces < quantity:
+            status = "open"  # done by a later inspection: open at the month's end
+        unfinished = material_balance.open_pieces(quantity, pieces, status)
+        for m in lines.get(job_id, []):
+            issued, returned = moved.get((order_id, m.id, "issue"), 0), moved.get((order_id, m.id, "return"), 0)
+            one = material_balance.balance(m.per_piece, m.loss_permille, issued, returned, pieces, unfinished)
+            row = totals.setdefault(m.id, dict.fromkeys(material_balance.KEYS, 0))
+            for key in material_balance.KEYS:
+                row[key] += one[key]
+    return [
+        {"job_id": m.job_id, "job": m.job.title, "material": m.name, "unit": m.unit, **totals[m.id]}
+        for m in bill
+        if m.id in totals and (totals[m.id]["issued"] or totals[m.id]["returned"] or totals[m.id]["used"])
+    ]
 
 
 def _worker_in_scope(staff, worker):

@@ -88,3 +88,21 @@ def seed_day(day, make_job, make_staff, station, enterprise, admin):
 def seeded_fixture(app, make_job, make_staff, make_station, make_enterprise, admin):
     app.config["PAYOUT_MODE"] = "cutoff"
     return seed_day(DAY, make_job, make_staff, make_station(), make_enterprise(), admin)
+
+
+def seed_walk_through(day, make_job, make_staff, station, enterprise):
+    """The README's walk-through on `day`: a job of two materials (1 shell, 2 clips a piece), 100 pieces ordered, 60
+    reported, only the 100 shells issued, 58 accepted and 2 rejected. Returns (order, staff, shell, clip)."""
+    wechat_pay.client()
+    t = lambda hour, minute=0: market_time(day, hour, minute)  # noqa: E731
+    staff = make_staff("station", station)
+    job = make_job(station=station, enterprise=enterprise, unit_price_fen=10, total_pieces=2000, now=t(7),
+                   materials=[{"name": "鞋灯外壳", "unit": "个", "per_piece": 1, "loss_permille": 5},
+                              {"name": "卡扣", "unit": "个", "per_piece": 2, "loss_permille": 10}])
+    shell, clip = sorted(job.materials, key=lambda m: m.id)
+    worker = new_worker("zhang")
+    order, _ = orders.accept_order(worker, job.id, 100, _rid("o"), t(8))
+    pieces.report_pieces(worker, order.id, 60, _rid("r"), t(9))
+    materials.move_materials(staff, order.id, shell.id, "issue", 100, _rid("m"), t(9, 5))
+    inspections.inspect(staff, order.id, 58, 2, 0, _rid("q"), t(9, 10))
+    return order, staff, shell, clip

@@ -18,6 +18,7 @@ from models import Inspection
 from services import directory
 from services import inspections
 from services import ledger
+from services import material_balance
 from services import materials
 from services import worker_code
 from services.errors import BadRequest
@@ -46,7 +47,7 @@ def worker(worker_id):
         title=worker.name or "工人",
         worker=worker,
         orders=orders,
-        balances=directory.material_balances(orders),
+        balances=material_balance.of_orders(orders),
         code=worker_code.code_for(worker.id, _secret()),
         money=ledger.worker_balances([worker.id])[worker.id],
         stations=directory.stations_for(g.staff),
@@ -96,7 +97,7 @@ def order(order_id):
         "console/order.html",
         title=f"工单 {order.id}",
         order=order,
-        balances=directory.material_balances([order])[order.id],
+        balances=material_balance.of_orders([order])[order.id],
         history=directory.inspections_of(order.id),
     )
 

@@ -48,7 +48,7 @@ ACTION_NAMES = {
     "recon.finding.resolved": "解决对账问题",
 }
 
-# (endpoint, label, roles or None for everyone); optional pages appear only when their module exists
+# (endpoint, label, roles or None for everyone); every endpoint must exist (install refuses the app otherwise)
 NAV = [
     ("console.dashboard", "今日概况", None),
     ("console.stations", "驿站", None),
@@ -59,7 +59,7 @@ NAV = [
     ("console.payouts", "发薪", None),
     ("console.recon", "对账", ("admin",)),
     ("console.statements_page", "对账单", ("admin", "station")),
-    ("console.statistics", "统计", None),
+    ("console.statistics_page", "统计", None),
     ("console.audit", "操作日志", ("admin",)),
 ]
 
@@ -76,7 +76,17 @@ def local(value, fmt="%Y-%m-%d %H:%M"):
     return to_market(value).strftime(fmt) if value else ""
 
 
+def check_nav(app):
+    """Refuse a menu entry naming an endpoint the app does not have, once the console's views are registered."""
+    if "console" not in app.blueprints:
+        return
+    missing = [endpoint for endpoint, _, _ in NAV if endpoint not in app.view_functions]
+    if missing:
+        raise RuntimeError(f"console menu names unknown endpoint(s): {', '.join(missing)}")
+
+
 def install(app):
+    check_nav(app)
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["local"] = local
     app.jinja_env.filters["role_name"] = lambda r: ROLE_NAMES.get(r, r)
@@ -89,10 +99,6 @@ def install(app):
             staff = getattr(g, "staff", None)
             if staff is None:
                 return []
-            return [
-                (e, label)
-                for e, label, roles in NAV
-                if (roles is None or staff.role in roles) and e in app.view_functions
-            ]
+            return [(e, label) for e, label, roles in NAV if roles is None or staff.role in roles]
 
         return {"nav": nav, "new_request_id": lambda: uuid.uuid4().hex, "has_page": lambda e: e in app.view_functions}

@@ -1,6 +1,9 @@
-"""services.dashboard figures: per station, county totals, payouts attributed to the cash desk or home station."""
+"""services.dashboard figures: per station, county totals, payouts attributed to the cash desk or to the stations
+whose pieces they settle."""
 
+from models import Inspection
 from models import Payout
+from models import PayoutItem
 from models import Worker
 from models import utcnow
 from services import dashboard
@@ -32,8 +35,9 @@ def test_figures_per_station_and_county(client, loop, console_login, form_post):
     )
     nomad = Worker.create(mp_openid="nomad", name="流动工人")
     _payout(loop["worker"], "SUCCESS", 50, now, station=loop["station"])
-    _payout(loop["worker"], "WAIT_USER_CONFIRM", 22, now)
-    _payout(nomad, "WAIT_USER_CONFIRM", 7, now)
+    waiting = _payout(loop["worker"], "WAIT_USER_CONFIRM", 22, now)
+    PayoutItem.create(payout=waiting, inspection=Inspection.get(Inspection.order == loop["order_id"]), amount_fen=22)
+    _payout(nomad, "WAIT_USER_CONFIRM", 7, now)  # settles no station's pieces: counts for the county only
     county = dashboard.today(None, now)
     here = dict((s.id, f) for s, f in county["stations"])[loop["station"].id]
     assert (here["workers_active"], here["orders_open"], here["awaiting"]) == (1, 1, 3)

@@ -216,7 +216,7 @@ def test_cli_runs_the_cutoff_and_the_sweep(market, runner):
     assert result.exit_code == 0 and result.output.strip() == "{}"
     market.accept(headers, 3)
     result = runner.invoke(args=["payouts", "pay", str(worker.id)])
-    assert result.exit_code == 0 and " 30 fen WAIT_USER_CONFIRM" in result.output
+    assert result.exit_code == 0 and "金额 0.30 元 (30 fen) 状态 WAIT_USER_CONFIRM" in result.output
 
 
 def test_the_notify_gives_wechats_own_time_of_success(market):
