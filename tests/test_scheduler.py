@@ -6,8 +6,11 @@ import subprocess
 import sys
 
 import scheduler
+from models import DailyBalance
+from models import ReconFinding
 from models import ReconRun
 from models import utcnow
+from services import recon_runs
 from services import reconciliation
 from services.clock import business_date
 from tests.recon_helpers import DAY
@@ -89,7 +92,68 @@ def test_a_scheduler_killed_mid_run_is_taken_over_when_stale(app, seeded):
     assert killed.returncode == 137
     run = ReconRun.get(ReconRun.business_date == DAY)
     assert run.status == "running"
-    fresh, ran = reconciliation.reconcile_day(DAY, run.heartbeat + dt.timedelta(minutes=1), force=False)
+    fresh, ran = reconciliation.reconcile_day(DAY, utcnow(), force=False,
+                                              clock=lambda: run.heartbeat + dt.timedelta(minutes=1))
     assert not ran
-    taken, ran = reconciliation.reconcile_day(DAY, run.heartbeat + dt.timedelta(minutes=11), force=False)
+    taken, ran = reconciliation.reconcile_day(DAY, utcnow(), force=False,
+                                              clock=lambda: run.heartbeat + dt.timedelta(minutes=11))
     assert ran and taken.status == "finished" and taken.attempts == 2 and taken.findings_count == 0
+
+
+class Clock:
+    """A clock the test moves by hand: claims and heartbeats read it."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def __call__(self):
+        return self.at
+
+    def advance(self, **delta):
+        self.at += dt.timedelta(**delta)
+
+
+def test_heartbeats_follow_the_clock_through_a_long_catch_up(app, seeded, monkeypatch):
+    clock = Clock(utcnow().replace(microsecond=0))  # MySQL keeps whole seconds
+    days = 12
+    second = []
+
+    def slow_day(day):  # each day takes 4 minutes: the catch-up lasts far longer than the stale window
+        clock.advance(minutes=4)
+        second.append(recon_runs.claim(day.date, clock(), owner="other-host:7"))
+        return []
+
+    monkeypatch.setattr(reconciliation, "CHECKS", [*reconciliation.CHECKS, ("slow_day", slow_day)])
+    go_live = business_date(utcnow()) - dt.timedelta(days=days)
+    done = reconciliation.catch_up(clock(), go_live=go_live, clock=clock)
+    assert len(done) == days and all(ran for _, _, ran in done)
+    assert second == [None] * days  # the live run never looked stale to a second scheduler
+    last = ReconRun.get(ReconRun.business_date == done[-1][0])
+    assert last.heartbeat == last.finished_at == clock() and last.attempts == 1
+
+
+def test_a_run_taken_over_half_way_stops_cleanly_and_the_catch_up_goes_on(app, seeded, monkeypatch, caplog):
+    app.config["LINGONG_GO_LIVE"] = DAY.isoformat()
+    checked_after = []
+
+    def taken_over(day):
+        if day.date == DAY:
+            ReconRun.update(claimed_by="other-host:7").where(ReconRun.business_date == DAY).execute()
+        return []
+
+    def next_check(day):
+        checked_after.append(day.date)
+        return []
+
+    first, *rest = reconciliation.CHECKS
+    monkeypatch.setattr(reconciliation, "CHECKS", [first, ("taken_over", taken_over), ("next", next_check), *rest])
+    result = scheduler.run_job("reconcile", app)
+    assert result is not None and result[DAY.isoformat()] == "held (running)"  # no exception out of the job
+    next_day = DAY + dt.timedelta(days=1)
+    assert isinstance(result[next_day.isoformat()], int) and checked_after == [next_day]
+    run = ReconRun.get(ReconRun.business_date == DAY)
+    assert run.claimed_by == "other-host:7" and run.status == "running" and run.error == ""
+    assert ReconFinding.select().where(ReconFinding.run == run.id).count() == 0
+    assert not DailyBalance.select().where(DailyBalance.business_date == DAY).exists()
+    assert ReconRun.get(ReconRun.business_date == next_day).status == "finished"
+    assert f"reconciliation of {DAY} stopped: run of {DAY} was taken over by other-host:7" in caplog.text

@@ -26,6 +26,7 @@ from services import ledger
 from services import materials
 from services import payout_sweep
 from services import payouts
+from services import recon_runs
 from services import reconciliation
 from tests.recon_helpers import DAY
 from tests.recon_helpers import market_time
@@ -250,10 +251,10 @@ def test_killed_half_way_and_rerun_gives_the_same_findings(app, seeded):
 
 
 def test_a_fresh_claim_is_left_alone_and_a_stale_one_taken_over(seeded):
-    reconciliation.claim(DAY, NIGHT, owner="elsewhere:1")
-    run, ran = reconciliation.reconcile_day(DAY, NIGHT + dt.timedelta(minutes=1))
+    recon_runs.claim(DAY, NIGHT, owner="elsewhere:1")
+    run, ran = reconciliation.reconcile_day(DAY, NIGHT, clock=lambda: NIGHT + dt.timedelta(minutes=1))
     assert not ran and run.claimed_by == "elsewhere:1"
-    run, ran = reconciliation.reconcile_day(DAY, NIGHT + dt.timedelta(minutes=11))
+    run, ran = reconciliation.reconcile_day(DAY, NIGHT, clock=lambda: NIGHT + dt.timedelta(minutes=11))
     assert ran and run.status == "finished" and run.claimed_by != "elsewhere:1"
     run, ran = reconciliation.reconcile_day(DAY, NIGHT, force=False)
     assert not ran  # the scheduler does not redo a finished day
