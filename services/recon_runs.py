@@ -102,5 +102,18 @@ class Hold:
         self._still_ours(ReconRun.update(**values).where(self._ours()).execute())
 
     def fail(self, exc):
-        """Mark the run failed (when still ours)."""
-        ReconRun.update(status="failed", error=f"{type(exc).__name__}: {exc}"[:500]).where(self._ours()).execute()
+        """Mark the run failed (when still ours); its heartbeat says when, so a retry waits the stale window."""
+        ReconRun.update(status="failed", heartbeat=self.clock(), error=f"{type(exc).__name__}: {exc}"[:500]).where(
+            self._ours()
+        ).execute()
+
+
+def stale_days(at, before):
+    """Dates before `before` whose run is claimed or running without a heartbeat for the stale window, or failed
+    that long ago (a failing check is retried every RECON_STALE_MINUTES, not every minute); oldest first."""
+    query = ReconRun.select(ReconRun.business_date).where(
+        (ReconRun.business_date < before)
+        & (ReconRun.status.in_((*ACTIVE, "failed")))
+        & (ReconRun.heartbeat <= at - stale_after())
+    )
+    return [day for (day,) in query.order_by(ReconRun.business_date).tuples()]

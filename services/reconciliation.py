@@ -205,6 +205,21 @@ def nightly(now, bill_source=None):
     }
 
 
+def take_over_stale(now, bill_source=None, clock=utcnow):
+    """Scheduler job (every minute): finish the past days whose run a dead process left claimed or running (no
+    heartbeat for RECON_STALE_MINUTES) or that failed that long ago, without waiting for a restart or 02:00.
+    Returns {date: findings}."""
+    done = {}
+    for day in recon_runs.stale_days(clock(), before=business_date(now)):
+        try:
+            run, ran = reconcile_day(day, now, bill_source=bill_source, force=False, clock=clock)
+        except Exception:  # logged and marked failed by reconcile_day; the other days still get their turn
+            done[day.isoformat()] = "failed"
+            continue
+        done[day.isoformat()] = run.findings_count if ran else f"held ({run.status})"
+    return done
+
+
 def retry_missing_bills(now, bill_source=None, days=3):
     """Scheduler job (late morning): WeChat Pay publishes the fund-flow bill in the morning, after the 02:00 run;
     re-run the recent days whose bill was unavailable. Returns {date: findings}."""

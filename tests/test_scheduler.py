@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 import scheduler
 from models import DailyBalance
 from models import ReconFinding
@@ -29,14 +31,15 @@ def _env(app, **extra):
 def test_jobs_are_declared_with_ids_coalesce_one_instance_and_grace(app):
     built = scheduler.build_scheduler(app)
     jobs = {job.id: job for job in built.get_jobs()}
-    assert set(jobs) == {"reconcile", "recon_bill_retry", "deliver_notices", "sweep_payouts", "cutoff_payouts",
-                         "daily_summary"}
+    assert set(jobs) == {"reconcile", "recon_bill_retry", "recon_takeover", "deliver_notices", "sweep_payouts",
+                         "cutoff_payouts", "daily_summary"}
     for job in jobs.values():
         assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time >= 50
     assert str(built.timezone) == "Asia/Shanghai"
     runs = dict((job_id, when) for job_id, _, when in scheduler.next_runs(built))
     assert (runs["reconcile"].hour, runs["reconcile"].minute) == (2, 0)
     assert (runs["cutoff_payouts"].hour, runs["cutoff_payouts"].minute) == (17, 30)
+    assert jobs["recon_takeover"].trigger.interval == dt.timedelta(minutes=1)  # well within the stale window
     assert all(scheduler._target(spec) is not None for spec in scheduler.job_specs(app.config))
 
 
@@ -45,7 +48,8 @@ def test_list_prints_the_jobs_and_exits(app):
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert [line.split()[0] for line in done.stdout.splitlines()] == [
-        "reconcile", "recon_bill_retry", "deliver_notices", "sweep_payouts", "cutoff_payouts", "daily_summary"]
+        "reconcile", "recon_bill_retry", "recon_takeover", "deliver_notices", "sweep_payouts", "cutoff_payouts",
+        "daily_summary"]
 
 
 def test_nothing_in_the_web_app_starts_a_scheduler(app):
@@ -111,6 +115,36 @@ class Clock:
 
     def advance(self, **delta):
         self.at += dt.timedelta(**delta)
+
+
+def test_a_dead_claim_is_taken_over_by_the_running_scheduler_once_stale(app, seeded):
+    app.config["LINGONG_GO_LIVE"] = DAY.isoformat()
+    clock = Clock(utcnow())
+    recon_runs.claim(DAY, clock(), owner="lingong-host:4242")  # killed half-way; systemd restarts it at once
+    clock.advance(seconds=5)
+    restarted = reconciliation.catch_up(utcnow(), clock=clock)
+    assert [(day, ran) for day, _, ran in restarted] == [(DAY, False), (DAY + dt.timedelta(days=1), True)]
+    clock.advance(minutes=9)
+    assert reconciliation.take_over_stale(utcnow(), clock=clock) == {}  # its heartbeat is not stale yet
+    clock.advance(minutes=1)
+    assert reconciliation.take_over_stale(utcnow(), clock=clock) == {DAY.isoformat(): 0}
+    run = ReconRun.get(ReconRun.business_date == DAY)
+    assert run.status == "finished" and run.attempts == 2 and run.claimed_by == recon_runs.owner_id()
+    assert reconciliation.take_over_stale(utcnow(), clock=clock) == {}
+
+
+def test_the_takeover_job_retries_a_failed_run_after_the_stale_window(app, seeded):
+    app.config["RECON_CRASH_AFTER"] = "counters_match_rows"
+    with pytest.raises(reconciliation.SimulatedCrash):
+        reconciliation.reconcile_day(DAY, utcnow(), clock=lambda: utcnow() - dt.timedelta(minutes=4))
+    del app.config["RECON_CRASH_AFTER"]
+    run = ReconRun.get(ReconRun.business_date == DAY)
+    assert run.status == "failed"
+    assert scheduler.run_job("recon_takeover", app) == {}  # failed 4 minutes ago: not retried every minute
+    ReconRun.update(heartbeat=utcnow() - dt.timedelta(minutes=10)).where(ReconRun.id == run.id).execute()
+    assert scheduler.run_job("recon_takeover", app) == {DAY.isoformat(): 0}
+    run = ReconRun.get(ReconRun.business_date == DAY)
+    assert run.status == "finished" and run.attempts == 2 and run.error == ""
 
 
 def test_heartbeats_follow_the_clock_through_a_long_catch_up(app, seeded, monkeypatch):
