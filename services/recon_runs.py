@@ -14,6 +14,8 @@ from peewee import IntegrityError
 from models import ReconRun
 from models import transaction
 from models import utcnow
+from services.clock import business_date
+from services.errors import BadRequest
 
 STALE_AFTER = dt.timedelta(minutes=10)
 ACTIVE = ("claimed", "running")
@@ -41,10 +43,16 @@ def stale_after():
     return dt.timedelta(minutes=float(setting("RECON_STALE_MINUTES", 0) or 0)) or STALE_AFTER
 
 
+def refuse_future(day, now):
+    """A business date after today (market time) has nothing to reconcile yet: refused."""
+    if day > business_date(now):
+        raise BadRequest(f"{day} 还没到，不能对账（今天是 {business_date(now)}）", code="future_date")
+
+
 def claim(day, at, force=False, owner=None):
     """Claim the run of `day` at clock time `at`; None when another process holds it (or it finished and not force).
 
-    A claim with no heartbeat for RECON_STALE_MINUTES (a killed process) or a failed run is taken over.
+    A claim with no heartbeat for RECON_STALE_MINUTES (a killed process), a failed or a provisional run is taken over.
     """
     owner = owner or owner_id()
     try:

@@ -2,7 +2,8 @@
 
 The checks live in recon_ledger, recon_ops, recon_payouts and recon_bill; a run replaces its findings in one
 transaction (keeping staff notes), so re-running a day gives the same findings. Nothing in history is changed.
-recon_runs holds the claims.
+A day that is not over is only checked "so far": a provisional run that stores nothing final (recon_runs holds
+the claims).
 """
 
 import datetime as dt
@@ -26,6 +27,7 @@ from services import recon_payouts  # noqa: F401 - registers its checks
 from services import recon_runs
 from services import recon_totals  # noqa: F401 - registers its checks (after the closing balances)
 from services.clock import business_date
+from services.clock import iso_utc
 from services.recon_context import CHECKS
 from services.recon_context import Day
 from services.recon_runs import TakenOver
@@ -39,11 +41,13 @@ class SimulatedCrash(RuntimeError):
 
 def reconcile_day(day, now, bill_source=None, force=True, owner=None, clock=utcnow):
     """Reconcile business date `day` as of `now`, once at a time; returns (run, ran). A run held by another process
-    is left alone, and so is one taken over from us half-way (logged; ran is False).
+    is left alone, and so is one taken over from us half-way (logged; ran is False). A future date is refused.
 
     force=False (the scheduler) skips a day already finished; force=True (the CLI) re-runs it with the same result.
-    `clock` (the real clock unless a test drives it) stamps the claim and the heartbeats.
+    A day not over at `now` is checked so far: a provisional run, no closing balances stored, no notices; the nightly
+    run replaces it. `clock` (the real clock unless a test drives it) stamps the claim and the heartbeats.
     """
+    recon_runs.refuse_future(day, now)
     owner = owner or recon_runs.owner_id()
     run = recon_runs.claim(day, clock(), force=force, owner=owner)
     if run is None:
@@ -62,7 +66,7 @@ def reconcile_day(day, now, bill_source=None, force=True, owner=None, clock=utcn
             hold.beat()
             _crash_hook(name)
         context.stats["seconds"] = timings
-        return _finish(run, hold, context, findings), True
+        return _finish(run, hold, context, findings, final=day < business_date(now)), True
     except TakenOver as exc:
         log.warning("reconciliation of %s stopped: %s", day, exc)
         return ReconRun.get_by_id(run.id), False
@@ -83,7 +87,8 @@ def _crash_hook(check_name):
     raise SimulatedCrash(f"crash planned after {check_name}")
 
 
-def _finish(run, hold, context, findings):
+def _finish(run, hold, context, findings, final):
+    """Replace the run's findings; a final run also stores the closing balances and tells the admins."""
     finished_at = hold.clock()
     kinds = {}
     for finding in findings:
@@ -92,11 +97,13 @@ def _finish(run, hold, context, findings):
         "findings": kinds,
         "checked": {k: v for k, v in context.stats.items() if k != "seconds"},
         "seconds": context.stats.get("seconds", {}),
-        "closing_stored": True,
+        "closing_stored": final or context.closing_was_stored,
     }
+    if not final:
+        summary.update(provisional=True, as_of=iso_utc(context.now))
     with transaction():
         hold.finish(  # first: it locks the run row and proves the run is still ours
-            status="finished",
+            status="finished" if final else "provisional",
             finished_at=finished_at,
             heartbeat=finished_at,
             error="",
@@ -128,9 +135,10 @@ def _finish(run, hold, context, findings):
             )
         for i in range(0, len(rows), 500):
             ReconFinding.insert_many(rows[i : i + 500]).execute()
-        recon_ledger.store_closing(context)
-        if findings:
-            _notify_admins(run.business_date, findings, finished_at)
+        if final:
+            recon_ledger.store_closing(context)
+            if findings:
+                _notify_admins(run.business_date, findings, finished_at)
     return ReconRun.get_by_id(run.id)
 
 

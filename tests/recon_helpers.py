@@ -88,3 +88,12 @@ def seed_day(day, make_job, make_staff, station, enterprise, admin):
 def seeded_fixture(app, make_job, make_staff, make_station, make_enterprise, admin):
     app.config["PAYOUT_MODE"] = "cutoff"
     return seed_day(DAY, make_job, make_staff, make_station(), make_enterprise(), admin)
+
+
+def inspect_more(seeded, at, quantity=5, step=dt.timedelta(minutes=30)):
+    """Bob takes, reports and has inspected `quantity` more pieces of job b from `at` on, `step` apart."""
+    bob = seeded.workers["bob"]
+    order, _ = orders.accept_order(bob, seeded.jobs["b"].id, quantity, _rid("more-o"), at)
+    pieces.report_pieces(bob, order.id, quantity, _rid("more-r"), at + step)
+    inspections.inspect(seeded.staff, order.id, quantity, 0, 0, _rid("more-q"), at + 2 * step)
+    return order
