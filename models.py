@@ -457,7 +457,8 @@ class PayNotifyReceipt(BaseModel):
 class ReconRun(BaseModel):
     """One nightly reconciliation per business date, claimed in the database before it starts.
 
-    status: claimed | running | finished | failed. A claim whose heartbeat is older than a few minutes (a killed
+    status: claimed | running | finished | failed | provisional (a day checked before it was over: findings so far,
+    no closing balances; the nightly run replaces it). A claim whose heartbeat is older than a few minutes (a killed
     process) may be taken over; `summary` is JSON (counts checked, findings per kind).
     """
 

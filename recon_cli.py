@@ -1,5 +1,6 @@
 """CLI commands of reconciliation and statements: `flask --app app reconcile --date YYYY-MM-DD` (exit 0 clean,
-3 with findings, 4 when another process holds the day) and `flask --app app statement ... --out FILE.xlsx`."""
+3 with findings, 4 when another process holds the day, 2 for a bad or future date; today is checked so far, as a
+provisional run) and `flask --app app statement ... --out FILE.xlsx`."""
 
 import datetime as dt
 import sys
@@ -24,16 +25,22 @@ def _date(value, name):
 
 def register(app):
     @app.cli.command("reconcile")
-    @click.option("--date", "day", help="business date YYYY-MM-DD (default: yesterday, market time)")
+    @click.option("--date", "day", help="business date YYYY-MM-DD (default: yesterday, market time; today: so far)")
     @click.option("--since", help="reconcile every date from this one to yesterday")
     def reconcile(day, since):
-        """Reconcile business dates; exit 0 when clean, 3 with findings, 4 when another process holds one."""
+        """Reconcile business dates; exit 0 when clean, 3 with findings, 4 when another process holds one.
+
+        Today is not over: it is checked so far (a provisional run, replaced by the nightly one). Future dates are
+        refused."""
         from services import reconciliation
         from services.clock import business_date
 
         now = utcnow()
         yesterday = business_date(now) - dt.timedelta(days=1)
         first = _date(since, "--since") if since else _date(day, "--date") if day else yesterday
+        if first > business_date(now):
+            raise click.BadParameter(f"{first} is in the future (today is {business_date(now)}, market time)",
+                                     param_hint="--since" if since else "--date")
         last = yesterday if since else first
         code = 0
         with models.db.connection_context():
@@ -97,8 +104,12 @@ def _print_run(run, ran):
     import json
 
     summary = json.loads(run.summary or "{}")
-    state = "reconciled" if ran else f"not run ({run.status}, held by {run.claimed_by})" if run.status != "finished" \
-        else "already finished"
+    if ran and run.status == "provisional":
+        state = f"checked so far, as of {summary.get('as_of')} (the day is not over: provisional, nothing stored " \
+            "as final; the nightly run replaces it)"
+    else:
+        state = "reconciled" if ran else f"not run ({run.status}, held by {run.claimed_by})" \
+            if run.status != "finished" else "already finished"
     click.echo(f"{run.business_date} {state}: {run.findings_count} finding(s)")
     for kind, count in sorted(summary.get("findings", {}).items()):
         click.echo(f"  {kind}: {count}")

@@ -2,7 +2,8 @@
 
 Never started by the web app (gunicorn workers would each run every job). Correctness comes from tables, not from
 misfire settings: on start it reconciles every business day since go-live that has no finished run, and a run is
-claimed in the database first, so a second scheduler started by mistake does no harm.
+claimed in the database first, so a second scheduler started by mistake does no harm. A run whose process died
+is taken over by the every-minute job once its heartbeat is RECON_STALE_MINUTES old (a restart need not wait).
   python scheduler.py            run the jobs
   python scheduler.py --list     print the jobs and their next run times, then exit
   python scheduler.py --run-once catch up missed reconciliations, then exit
@@ -42,6 +43,8 @@ def job_specs(config):
                 "对账：前一营业日（及所有漏掉的日期）"),
         JobSpec("recon_bill_retry", "services.reconciliation:retry_missing_bills", "cron",
                 {"hour": 10, "minute": 30}, 6 * 3600, "对账：上午账单出来后重对缺账单的日期"),
+        JobSpec("recon_takeover", "services.reconciliation:take_over_stale", "interval", {"minutes": 1}, 50,
+                "对账：接手中断（心跳超时）或失败的对账"),
         JobSpec("deliver_notices", "services.notices:deliver_pending", "interval", {"minutes": 1}, 50,
                 "发送待发通知"),
         JobSpec("sweep_payouts", "services.payout_sweep:sweep_inflight", "interval",

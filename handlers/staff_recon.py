@@ -29,7 +29,7 @@ def runs():
 @bp.get("/reconciliation/runs/<business_date>")
 @staff_required("admin")
 def run(business_date):
-    found = recon_queries.run_for(business_date)
+    found = recon_queries.run_for(business_date, now())
     findings = recon_queries.findings_for(found, request.args.get("status") or None)
     return jsonify({"run": recon_queries.run_dict(found), "findings": recon_queries.finding_dicts(findings)})
 

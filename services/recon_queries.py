@@ -16,6 +16,7 @@ from services.clock import iso_utc
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
+from services.recon_runs import refuse_future
 from services.scope import audit
 from services.scope import ensure_admin
 
@@ -32,12 +33,15 @@ def runs(limit=30, before=None):
     return list(query.order_by(ReconRun.business_date.desc()).limit(limit))
 
 
-def run_for(day):
+def run_for(day, now=None):
+    """The run of business date `day` (YYYY-MM-DD); a date after today at `now` is refused, not just missing."""
     if isinstance(day, str):
         try:
             day = dt.date.fromisoformat(day)
         except ValueError:
             raise BadRequest("日期格式应为 YYYY-MM-DD", code="invalid_date") from None
+    if now is not None:
+        refuse_future(day, now)
     run = ReconRun.get_or_none(ReconRun.business_date == day)
     if run is None:
         raise NotFound("这一天还没有对账", code="run_not_found")
@@ -97,6 +101,7 @@ def run_dict(run):
     return {
         "business_date": run.business_date.isoformat(),
         "status": run.status,
+        "provisional": run.status == "provisional",  # the day was not over: findings so far, replaced at night
         "claimed_by": run.claimed_by,
         "claimed_at": iso_utc(run.claimed_at),
         "finished_at": iso_utc(run.finished_at),

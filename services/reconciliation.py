@@ -2,6 +2,8 @@
 
 The checks live in recon_ledger, recon_ops, recon_payouts and recon_bill; a run replaces its findings in one
 transaction (keeping staff notes), so re-running a day gives the same findings. Nothing in history is changed.
+A day that is not over is only checked "so far": a provisional run that stores nothing final (recon_runs holds
+the claims).
 """
 
 import datetime as dt
@@ -9,104 +11,51 @@ import hashlib
 import json
 import logging
 import os
-import socket
 import time
-
-from peewee import IntegrityError
 
 from models import LedgerTxn
 from models import ReconFinding
 from models import ReconRun
 from models import Staff
 from models import StaffNotice
+from models import utcnow
 from services import recon_bill  # noqa: F401 - registers its checks
 from services import recon_ledger
 from services import recon_materials  # noqa: F401 - registers its checks
 from services import recon_ops  # noqa: F401 - registers its checks
 from services import recon_payouts  # noqa: F401 - registers its checks
+from services import recon_runs
 from services import recon_totals  # noqa: F401 - registers its checks (after the closing balances)
 from services.clock import business_date
+from services.clock import iso_utc
 from services.recon_context import CHECKS
 from services.recon_context import Day
+from services.recon_runs import TakenOver
 from services.unit import transaction
 
 log = logging.getLogger(__name__)
-
-STALE_AFTER = dt.timedelta(minutes=10)
-ACTIVE = ("claimed", "running")
 
 
 class SimulatedCrash(RuntimeError):
     """Raised by the RECON_CRASH_AFTER test hook."""
 
 
-def owner_id():
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _config(name, default=None):
-    from flask import current_app
-    from flask import has_app_context
-
-    if has_app_context() and name in current_app.config:
-        return current_app.config[name]
-    return os.environ.get(name, default)
-
-
-def _stale_after():
-    return dt.timedelta(minutes=float(_config("RECON_STALE_MINUTES", 0) or 0)) or STALE_AFTER
-
-
-def claim(day, now, force=False, owner=None):
-    """Claim the run of `day` for this process; None when another process holds it (or it finished and not force).
-
-    A claim with no heartbeat for RECON_STALE_MINUTES (a killed process) or a failed run is taken over.
-    """
-    owner = owner or owner_id()
-    try:
-        with transaction():
-            return ReconRun.create(business_date=day, status="claimed", claimed_by=owner, claimed_at=now, heartbeat=now)
-    except IntegrityError:
-        pass
-    run = ReconRun.get(ReconRun.business_date == day)
-    if run.status == "finished" and not force:
-        return None
-    if run.status in ACTIVE and run.heartbeat > now - _stale_after():
-        return None
-    taken = (
-        ReconRun.update(
-            status="claimed", claimed_by=owner, claimed_at=now, heartbeat=now, attempts=ReconRun.attempts + 1, error=""
-        )
-        .where(
-            (ReconRun.id == run.id)
-            & (ReconRun.status == run.status)
-            & (ReconRun.heartbeat == run.heartbeat)
-            & (ReconRun.claimed_by == run.claimed_by)
-        )
-        .execute()
-    )
-    return ReconRun.get_by_id(run.id) if taken else None
-
-
-def reconcile_day(day, now, bill_source=None, force=True, owner=None):
-    """Reconcile business date `day` once at a time; returns (run, ran). A run held by another process is left alone.
+def reconcile_day(day, now, bill_source=None, force=True, owner=None, clock=utcnow):
+    """Reconcile business date `day` as of `now`, once at a time; returns (run, ran). A run held by another process
+    is left alone, and so is one taken over from us half-way (logged; ran is False). A future date is refused.
 
     force=False (the scheduler) skips a day already finished; force=True (the CLI) re-runs it with the same result.
+    A day not over at `now` is checked so far: a provisional run, no closing balances stored, no notices; the nightly
+    run replaces it. `clock` (the real clock unless a test drives it) stamps the claim and the heartbeats.
     """
-    owner = owner or owner_id()
-    run = claim(day, now, force=force, owner=owner)
+    recon_runs.refuse_future(day, now)
+    owner = owner or recon_runs.owner_id()
+    run = recon_runs.claim(day, clock(), force=force, owner=owner)
     if run is None:
         return ReconRun.get(ReconRun.business_date == day), False
-    started = time.monotonic()
-
-    def beat():
-        beat_at = now + dt.timedelta(seconds=time.monotonic() - started)
-        ReconRun.update(heartbeat=beat_at, status="running").where(
-            (ReconRun.id == run.id) & (ReconRun.claimed_by == owner)
-        ).execute()
-
+    hold = recon_runs.Hold(run, owner, clock)
     try:
-        beat()
+        hold.beat()
         context = Day(day, now, bill_source)
         context.closing_was_stored = bool(json.loads(run.summary or "{}").get("closing_stored"))
         findings = []
@@ -115,30 +64,33 @@ def reconcile_day(day, now, bill_source=None, force=True, owner=None):
             tick = time.monotonic()
             findings.extend(fn(context))
             timings[name] = round(time.monotonic() - tick, 3)
-            beat()
+            hold.beat()
             _crash_hook(name)
         context.stats["seconds"] = timings
-        return _finish(run, owner, context, findings, now + dt.timedelta(seconds=time.monotonic() - started)), True
+        return _finish(run, hold, context, findings, final=day < business_date(now)), True
+    except TakenOver as exc:
+        log.warning("reconciliation of %s stopped: %s", day, exc)
+        return ReconRun.get_by_id(run.id), False
     except Exception as exc:
-        ReconRun.update(status="failed", error=f"{type(exc).__name__}: {exc}"[:500]).where(
-            (ReconRun.id == run.id) & (ReconRun.claimed_by == owner)
-        ).execute()
+        hold.fail(exc)
         log.exception("reconciliation of %s failed", day)
         raise
 
 
 def _crash_hook(check_name):
     """Tests: RECON_CRASH_AFTER=<check> raises after that check; <check>:exit kills the process there."""
-    planned = str(_config("RECON_CRASH_AFTER", "") or "")
+    planned = str(recon_runs.setting("RECON_CRASH_AFTER", "") or "")
     name, _, mode = planned.partition(":")
-    if name != check_name or _config("LINGONG_ENV", "") == "production":
+    if name != check_name or recon_runs.setting("LINGONG_ENV", "") == "production":
         return
     if mode == "exit":
         os._exit(137)
     raise SimulatedCrash(f"crash planned after {check_name}")
 
 
-def _finish(run, owner, context, findings, finished_at):
+def _finish(run, hold, context, findings, final):
+    """Replace the run's findings; a final run also stores the closing balances and tells the admins."""
+    finished_at = hold.clock()
     kinds = {}
     for finding in findings:
         kinds[finding.kind] = kinds.get(finding.kind, 0) + 1
@@ -146,12 +98,19 @@ def _finish(run, owner, context, findings, finished_at):
         "findings": kinds,
         "checked": {k: v for k, v in context.stats.items() if k != "seconds"},
         "seconds": context.stats.get("seconds", {}),
-        "closing_stored": True,
+        "closing_stored": final or context.closing_was_stored,
     }
+    if not final:
+        summary.update(provisional=True, as_of=iso_utc(context.now))
     with transaction():
-        current = ReconRun.get_by_id(run.id)
-        if current.claimed_by != owner:
-            raise RuntimeError(f"run of {run.business_date} was taken over by {current.claimed_by}")
+        hold.finish(  # first: it locks the run row and proves the run is still ours
+            status="finished" if final else "provisional",
+            finished_at=finished_at,
+            heartbeat=finished_at,
+            error="",
+            summary=json.dumps(summary, ensure_ascii=False, default=str),
+            findings_count=len(findings),
+        )
         kept = {
             (f.kind, f.object_type, f.object_id): f for f in ReconFinding.select().where(ReconFinding.run == run.id)
         }
@@ -177,17 +136,10 @@ def _finish(run, owner, context, findings, finished_at):
             )
         for i in range(0, len(rows), 500):
             ReconFinding.insert_many(rows[i : i + 500]).execute()
-        recon_ledger.store_closing(context)
-        ReconRun.update(
-            status="finished",
-            finished_at=finished_at,
-            heartbeat=finished_at,
-            error="",
-            summary=json.dumps(summary, ensure_ascii=False, default=str),
-            findings_count=len(findings),
-        ).where(ReconRun.id == run.id).execute()
-        if findings:
-            _notify_admins(run.business_date, findings, finished_at)
+        if final:
+            recon_ledger.store_closing(context)
+            if findings:
+                _notify_admins(run.business_date, findings, finished_at)
     return ReconRun.get_by_id(run.id)
 
 
@@ -216,7 +168,7 @@ def _notify_admins(day, findings, now):
 
 def go_live_date(config_value=None):
     """LINGONG_GO_LIVE (YYYY-MM-DD), else the date of the first ledger transaction, else None."""
-    value = config_value if config_value is not None else _config("LINGONG_GO_LIVE", "")
+    value = config_value if config_value is not None else recon_runs.setting("LINGONG_GO_LIVE", "")
     if value:
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     first = LedgerTxn.select(LedgerTxn.business_date).order_by(LedgerTxn.business_date).limit(1).scalar()
@@ -244,11 +196,12 @@ def days_to_catch_up(now, go_live=None):
     return days
 
 
-def catch_up(now, bill_source=None, go_live=None):
-    """Reconcile every missed day (scheduler start-up and the nightly job); a day another process holds is skipped."""
+def catch_up(now, bill_source=None, go_live=None, clock=utcnow):
+    """Reconcile every missed day (scheduler start-up and the nightly job); a day another process holds, or takes
+    over from us half-way, is skipped and the catch-up goes on with the next day."""
     results = []
     for day in days_to_catch_up(now, go_live):
-        run, ran = reconcile_day(day, now, bill_source=bill_source, force=False)
+        run, ran = reconcile_day(day, now, bill_source=bill_source, force=False, clock=clock)
         results.append((day, run, ran))
     return results
 
@@ -259,6 +212,21 @@ def nightly(now, bill_source=None):
         day.isoformat(): run.findings_count if ran else f"held ({run.status})"
         for day, run, ran in catch_up(now, bill_source)
     }
+
+
+def take_over_stale(now, bill_source=None, clock=utcnow):
+    """Scheduler job (every minute): finish the past days whose run a dead process left claimed or running (no
+    heartbeat for RECON_STALE_MINUTES) or that failed that long ago, without waiting for a restart or 02:00.
+    Returns {date: findings}."""
+    done = {}
+    for day in recon_runs.stale_days(clock(), before=business_date(now)):
+        try:
+            run, ran = reconcile_day(day, now, bill_source=bill_source, force=False, clock=clock)
+        except Exception:  # logged and marked failed by reconcile_day; the other days still get their turn
+            done[day.isoformat()] = "failed"
+            continue
+        done[day.isoformat()] = run.findings_count if ran else f"held ({run.status})"
+    return done
 
 
 def retry_missing_bills(now, bill_source=None, days=3):

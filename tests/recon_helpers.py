@@ -106,3 +106,12 @@ def seed_walk_through(day, make_job, make_staff, station, enterprise):
     materials.move_materials(staff, order.id, shell.id, "issue", 100, _rid("m"), t(9, 5))
     inspections.inspect(staff, order.id, 58, 2, 0, _rid("q"), t(9, 10))
     return order, staff, shell, clip
+
+
+def inspect_more(seeded, at, quantity=5, step=dt.timedelta(minutes=30)):
+    """Bob takes, reports and has inspected `quantity` more pieces of job b from `at` on, `step` apart."""
+    bob = seeded.workers["bob"]
+    order, _ = orders.accept_order(bob, seeded.jobs["b"].id, quantity, _rid("more-o"), at)
+    pieces.report_pieces(bob, order.id, quantity, _rid("more-r"), at + step)
+    inspections.inspect(seeded.staff, order.id, quantity, 0, 0, _rid("more-q"), at + 2 * step)
+    return order

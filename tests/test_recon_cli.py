@@ -1,11 +1,17 @@
 """`flask reconcile`: a summary, exit 0 when clean and 3 with findings, the same result when run twice."""
 
+import datetime as dt
+
 from models import Account
+from models import DailyBalance
 from models import Order
 from models import ReconRun
 from models import Worker
+from models import utcnow
 from services import ledger
+from services.clock import business_date
 from tests.recon_helpers import DAY
+from tests.recon_helpers import inspect_more
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)
 
 
@@ -34,6 +40,23 @@ def test_reconcile_since_covers_every_day(runner, seeded):
 def test_reconcile_refuses_a_bad_date(runner, app):
     result = runner.invoke(args=["reconcile", "--date", "2026-02-30"])
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_reconcile_today_is_checked_so_far_and_a_future_date_is_refused(runner, seeded):
+    today = business_date(utcnow())
+    first = runner.invoke(args=["reconcile", "--date", today.isoformat()])
+    assert first.exit_code in (0, 3), first.output
+    assert f"{today} checked so far" in first.output and "provisional" in first.output
+    assert ReconRun.get(ReconRun.business_date == today).status == "provisional"
+    assert not DailyBalance.select().where(DailyBalance.business_date == today).exists()
+    inspect_more(seeded, utcnow() - dt.timedelta(seconds=3), step=dt.timedelta(seconds=1))  # more pieces inspected
+    again = runner.invoke(args=["reconcile", "--date", today.isoformat()])
+    assert again.exit_code == first.exit_code and "closing_mismatch" not in again.output, again.output
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    for option in ("--date", "--since"):
+        refused = runner.invoke(args=["reconcile", option, tomorrow])
+        assert refused.exit_code == 2 and "is in the future" in refused.output, refused.output
+    assert ReconRun.select().where(ReconRun.business_date > today).count() == 0
 
 
 def test_repair_running_totals_makes_the_next_run_clean(runner, seeded):

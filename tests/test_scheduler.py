@@ -5,9 +5,14 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 import scheduler
+from models import DailyBalance
+from models import ReconFinding
 from models import ReconRun
 from models import utcnow
+from services import recon_runs
 from services import reconciliation
 from services.clock import business_date
 from tests.recon_helpers import DAY
@@ -26,14 +31,15 @@ def _env(app, **extra):
 def test_jobs_are_declared_with_ids_coalesce_one_instance_and_grace(app):
     built = scheduler.build_scheduler(app)
     jobs = {job.id: job for job in built.get_jobs()}
-    assert set(jobs) == {"reconcile", "recon_bill_retry", "deliver_notices", "sweep_payouts", "cutoff_payouts",
-                         "daily_summary"}
+    assert set(jobs) == {"reconcile", "recon_bill_retry", "recon_takeover", "deliver_notices", "sweep_payouts",
+                         "cutoff_payouts", "daily_summary"}
     for job in jobs.values():
         assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time >= 50
     assert str(built.timezone) == "Asia/Shanghai"
     runs = dict((job_id, when) for job_id, _, when in scheduler.next_runs(built))
     assert (runs["reconcile"].hour, runs["reconcile"].minute) == (2, 0)
     assert (runs["cutoff_payouts"].hour, runs["cutoff_payouts"].minute) == (17, 30)
+    assert jobs["recon_takeover"].trigger.interval == dt.timedelta(minutes=1)  # well within the stale window
     assert all(scheduler._target(spec) is not None for spec in scheduler.job_specs(app.config))
 
 
@@ -42,7 +48,8 @@ def test_list_prints_the_jobs_and_exits(app):
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert [line.split()[0] for line in done.stdout.splitlines()] == [
-        "reconcile", "recon_bill_retry", "deliver_notices", "sweep_payouts", "cutoff_payouts", "daily_summary"]
+        "reconcile", "recon_bill_retry", "recon_takeover", "deliver_notices", "sweep_payouts", "cutoff_payouts",
+        "daily_summary"]
 
 
 def test_nothing_in_the_web_app_starts_a_scheduler(app):
@@ -89,7 +96,98 @@ def test_a_scheduler_killed_mid_run_is_taken_over_when_stale(app, seeded):
     assert killed.returncode == 137
     run = ReconRun.get(ReconRun.business_date == DAY)
     assert run.status == "running"
-    fresh, ran = reconciliation.reconcile_day(DAY, run.heartbeat + dt.timedelta(minutes=1), force=False)
+    fresh, ran = reconciliation.reconcile_day(DAY, utcnow(), force=False,
+                                              clock=lambda: run.heartbeat + dt.timedelta(minutes=1))
     assert not ran
-    taken, ran = reconciliation.reconcile_day(DAY, run.heartbeat + dt.timedelta(minutes=11), force=False)
+    taken, ran = reconciliation.reconcile_day(DAY, utcnow(), force=False,
+                                              clock=lambda: run.heartbeat + dt.timedelta(minutes=11))
     assert ran and taken.status == "finished" and taken.attempts == 2 and taken.findings_count == 0
+
+
+class Clock:
+    """A clock the test moves by hand: claims and heartbeats read it."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def __call__(self):
+        return self.at
+
+    def advance(self, **delta):
+        self.at += dt.timedelta(**delta)
+
+
+def test_a_dead_claim_is_taken_over_by_the_running_scheduler_once_stale(app, seeded):
+    app.config["LINGONG_GO_LIVE"] = DAY.isoformat()
+    clock = Clock(utcnow())
+    recon_runs.claim(DAY, clock(), owner="lingong-host:4242")  # killed half-way; systemd restarts it at once
+    clock.advance(seconds=5)
+    restarted = reconciliation.catch_up(utcnow(), clock=clock)
+    assert [(day, ran) for day, _, ran in restarted] == [(DAY, False), (DAY + dt.timedelta(days=1), True)]
+    clock.advance(minutes=9)
+    assert reconciliation.take_over_stale(utcnow(), clock=clock) == {}  # its heartbeat is not stale yet
+    clock.advance(minutes=1)
+    assert reconciliation.take_over_stale(utcnow(), clock=clock) == {DAY.isoformat(): 0}
+    run = ReconRun.get(ReconRun.business_date == DAY)
+    assert run.status == "finished" and run.attempts == 2 and run.claimed_by == recon_runs.owner_id()
+    assert reconciliation.take_over_stale(utcnow(), clock=clock) == {}
+
+
+def test_the_takeover_job_retries_a_failed_run_after_the_stale_window(app, seeded):
+    app.config["RECON_CRASH_AFTER"] = "counters_match_rows"
+    with pytest.raises(reconciliation.SimulatedCrash):
+        reconciliation.reconcile_day(DAY, utcnow(), clock=lambda: utcnow() - dt.timedelta(minutes=4))
+    del app.config["RECON_CRASH_AFTER"]
+    run = ReconRun.get(ReconRun.business_date == DAY)
+    assert run.status == "failed"
+    assert scheduler.run_job("recon_takeover", app) == {}  # failed 4 minutes ago: not retried every minute
+    ReconRun.update(heartbeat=utcnow() - dt.timedelta(minutes=10)).where(ReconRun.id == run.id).execute()
+    assert scheduler.run_job("recon_takeover", app) == {DAY.isoformat(): 0}
+    run = ReconRun.get(ReconRun.business_date == DAY)
+    assert run.status == "finished" and run.attempts == 2 and run.error == ""
+
+
+def test_heartbeats_follow_the_clock_through_a_long_catch_up(app, seeded, monkeypatch):
+    clock = Clock(utcnow().replace(microsecond=0))  # MySQL keeps whole seconds
+    days = 12
+    second = []
+
+    def slow_day(day):  # each day takes 4 minutes: the catch-up lasts far longer than the stale window
+        clock.advance(minutes=4)
+        second.append(recon_runs.claim(day.date, clock(), owner="other-host:7"))
+        return []
+
+    monkeypatch.setattr(reconciliation, "CHECKS", [*reconciliation.CHECKS, ("slow_day", slow_day)])
+    go_live = business_date(utcnow()) - dt.timedelta(days=days)
+    done = reconciliation.catch_up(clock(), go_live=go_live, clock=clock)
+    assert len(done) == days and all(ran for _, _, ran in done)
+    assert second == [None] * days  # the live run never looked stale to a second scheduler
+    last = ReconRun.get(ReconRun.business_date == done[-1][0])
+    assert last.heartbeat == last.finished_at == clock() and last.attempts == 1
+
+
+def test_a_run_taken_over_half_way_stops_cleanly_and_the_catch_up_goes_on(app, seeded, monkeypatch, caplog):
+    app.config["LINGONG_GO_LIVE"] = DAY.isoformat()
+    checked_after = []
+
+    def taken_over(day):
+        if day.date == DAY:
+            ReconRun.update(claimed_by="other-host:7").where(ReconRun.business_date == DAY).execute()
+        return []
+
+    def next_check(day):
+        checked_after.append(day.date)
+        return []
+
+    first, *rest = reconciliation.CHECKS
+    monkeypatch.setattr(reconciliation, "CHECKS", [first, ("taken_over", taken_over), ("next", next_check), *rest])
+    result = scheduler.run_job("reconcile", app)
+    assert result is not None and result[DAY.isoformat()] == "held (running)"  # no exception out of the job
+    next_day = DAY + dt.timedelta(days=1)
+    assert isinstance(result[next_day.isoformat()], int) and checked_after == [next_day]
+    run = ReconRun.get(ReconRun.business_date == DAY)
+    assert run.claimed_by == "other-host:7" and run.status == "running" and run.error == ""
+    assert ReconFinding.select().where(ReconFinding.run == run.id).count() == 0
+    assert not DailyBalance.select().where(DailyBalance.business_date == DAY).exists()
+    assert ReconRun.get(ReconRun.business_date == next_day).status == "finished"
+    assert f"reconciliation of {DAY} stopped: run of {DAY} was taken over by other-host:7" in caplog.text

@@ -72,7 +72,7 @@ def cash_payout(worker_id):
 def recon():
     runs = recon_queries.runs(limit=60)
     day = request.args.get("date")
-    run = recon_queries.run_for(day) if day else (runs[0] if runs else None)
+    run = recon_queries.run_for(day, now()) if day else (runs[0] if runs else None)
     findings = recon_queries.findings_for(run) if run is not None else []
     acted = {f["id"]: f for f in recon_queries.finding_dicts(findings)}
     return render_template("console/recon.html", title="对账", runs=runs, run=run, findings=findings, acted=acted)

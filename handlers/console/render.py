@@ -27,6 +27,7 @@ STATE_NAMES = {
     "running": "进行中",
     "finished": "已完成",
     "failed": "失败",
+    "provisional": "截至目前（当天未结束）",
 }
 
 ACTION_NAMES = {

@@ -1,7 +1,11 @@
 """Admins see reconciliation runs and findings and act on them; other staff may not."""
 
+import datetime as dt
+
 from models import Job
+from models import utcnow
 from services import reconciliation
+from services.clock import business_date
 from tests.recon_helpers import DAY
 from tests.recon_helpers import market_time
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)
@@ -9,10 +13,11 @@ from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixtu
 
 def test_admin_reads_runs_and_findings_and_resolves_one(client, seeded, admin, staff_headers):
     Job.update(taken=Job.taken + 2).where(Job.id == seeded.jobs["b"].id).execute()  # behind the service's back
-    reconciliation.reconcile_day(DAY, market_time(DAY, 23))
+    reconciliation.reconcile_day(DAY, market_time(DAY + dt.timedelta(days=1), 2))
     headers = staff_headers(admin, "admin-password")
     runs = client.get("/api/v1/staff/reconciliation/runs", headers=headers).get_json()["runs"]
     assert [(r["business_date"], r["status"], r["findings_count"]) for r in runs] == [(DAY.isoformat(), "finished", 1)]
+    assert runs[0]["provisional"] is False
     day = client.get(f"/api/v1/staff/reconciliation/runs/{DAY}", headers=headers).get_json()
     (finding,) = day["findings"]
     assert finding["kind"] == "job_taken_off" and finding["object_id"] == str(seeded.jobs["b"].id)
@@ -37,3 +42,16 @@ def test_others_are_refused_and_bad_dates_are_400(client, seeded, admin, staff_h
         client.post("/api/v1/staff/reconciliation/findings/999/acknowledge", headers=headers, json={}).status_code
         == 404
     )
+
+
+def test_a_day_checked_so_far_is_labelled_and_a_future_date_is_400(client, seeded, admin, staff_headers):
+    today = business_date(utcnow())
+    reconciliation.reconcile_day(today, utcnow())
+    headers = staff_headers(admin, "admin-password")
+    (run,) = client.get("/api/v1/staff/reconciliation/runs", headers=headers).get_json()["runs"]
+    assert run["business_date"] == today.isoformat() and run["status"] == "provisional"
+    assert run["provisional"] is True and run["summary"]["provisional"] is True and run["summary"]["as_of"]
+    assert client.get(f"/api/v1/staff/reconciliation/runs/{today}", headers=headers).get_json()["run"]["provisional"]
+    tomorrow = today + dt.timedelta(days=1)
+    refused = client.get(f"/api/v1/staff/reconciliation/runs/{tomorrow}", headers=headers)
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "future_date"

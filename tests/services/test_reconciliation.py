@@ -1,6 +1,7 @@
 """Reconciliation of a seeded day: a clean day has no findings; each planted fault is found and named."""
 
 import datetime as dt
+import json
 
 import pytest
 from peewee import Case
@@ -26,8 +27,11 @@ from services import ledger
 from services import materials
 from services import payout_sweep
 from services import payouts
+from services import recon_runs
 from services import reconciliation
+from services.errors import BadRequest
 from tests.recon_helpers import DAY
+from tests.recon_helpers import inspect_more
 from tests.recon_helpers import market_time
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)
 from wechat.sandbox import pay_bills
@@ -249,11 +253,38 @@ def test_killed_half_way_and_rerun_gives_the_same_findings(app, seeded):
     assert again == findings and DailyBalance.select().count() == balances
 
 
+def test_a_day_not_over_is_checked_so_far_and_the_nightly_run_replaces_it(seeded):
+    run, ran, findings = run_day(now=market_time(DAY, 12))
+    assert ran and run.status == "provisional" and run.finished_at is not None
+    summary = json.loads(run.summary)
+    assert summary["provisional"] is True and summary["as_of"].startswith(DAY.isoformat())
+    assert DailyBalance.select().count() == 0 and models.StaffNotice.select().count() == 0
+    inspect_more(seeded, market_time(DAY, 14))  # more pieces inspected that afternoon
+    later, _, later_findings = run_day(now=market_time(DAY, 18))
+    assert later.status == "provisional" and "closing_mismatch" not in kinds(later_findings)
+    assert DailyBalance.select().count() == 0
+    night, ran, night_findings = run_day(now=NIGHT, force=False)  # the nightly run does not skip the day
+    assert ran and night.id == run.id and night.status == "finished" and night.attempts == 3
+    assert night_findings == later_findings and "provisional" not in json.loads(night.summary)
+    stored = dict(DailyBalance.select(DailyBalance.account, DailyBalance.closing_fen).tuples())
+    assert stored == {a.id: a.balance_fen for a in Account.select() if a.balance_fen}  # the whole day's closing
+    next_day = DAY + dt.timedelta(days=1)
+    _, _, next_findings = run_day(next_day, market_time(next_day + dt.timedelta(days=1), 2), force=False)
+    assert {"running_balance_off", "closing_mismatch"}.isdisjoint(kinds(next_findings))
+
+
+def test_a_future_date_is_refused_and_leaves_nothing(seeded):
+    with pytest.raises(BadRequest) as refused:
+        reconciliation.reconcile_day(DAY + dt.timedelta(days=1), market_time(DAY, 23, 59))
+    assert refused.value.code == "future_date" and refused.value.status == 400
+    assert ReconRun.select().count() == 0
+
+
 def test_a_fresh_claim_is_left_alone_and_a_stale_one_taken_over(seeded):
-    reconciliation.claim(DAY, NIGHT, owner="elsewhere:1")
-    run, ran = reconciliation.reconcile_day(DAY, NIGHT + dt.timedelta(minutes=1))
+    recon_runs.claim(DAY, NIGHT, owner="elsewhere:1")
+    run, ran = reconciliation.reconcile_day(DAY, NIGHT, clock=lambda: NIGHT + dt.timedelta(minutes=1))
     assert not ran and run.claimed_by == "elsewhere:1"
-    run, ran = reconciliation.reconcile_day(DAY, NIGHT + dt.timedelta(minutes=11))
+    run, ran = reconciliation.reconcile_day(DAY, NIGHT, clock=lambda: NIGHT + dt.timedelta(minutes=11))
     assert ran and run.status == "finished" and run.claimed_by != "elsewhere:1"
     run, ran = reconciliation.reconcile_day(DAY, NIGHT, force=False)
     assert not ran  # the scheduler does not redo a finished day
