@@ -6,11 +6,13 @@ from flask import jsonify
 from flask import request
 
 from handlers import serialize
+from handlers.common import bearer_token
 from handlers.common import int_arg
 from handlers.common import json_body
 from handlers.common import now
 from handlers.common import staff_required
 from models import Enterprise
+from services import accounts
 from services import catalog
 from services import inspections
 from services import jobs_query
@@ -42,6 +44,13 @@ def login():
             "staff": {"id": staff.id, "role": staff.role, "station_id": staff.station_id},
         }
     )
+
+
+@bp.post("/logout")
+@staff_required()
+def logout():
+    accounts.sign_out(bearer_token(), now(), staff=g.staff)
+    return "", 204
 
 
 @bp.get("/stations")
