@@ -1,5 +1,6 @@
-"""Flask CLI commands: `flask --app app init-db`, `seed-demo`, `create-staff`."""
+"""Flask CLI commands: `flask --app app init-db`, `seed-demo`, `create-staff`, `set-password`, `deactivate-staff`."""
 
+import contextlib
 import os
 
 import click
@@ -18,8 +19,20 @@ def migrate_database():
         return Runner(models.db.obj, directory=MIGRATIONS).up()
 
 
+@contextlib.contextmanager
+def _refusals():
+    """A service's refusal (unknown username, short password) as a one-line CLI error, not a traceback."""
+    from services.errors import DomainError
+
+    try:
+        yield
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+
+
 def register(app):
     recon_cli.register(app)  # reconcile, statement (issue 5)
+
     @app.cli.command("init-db")
     def init_db():
         """Create or migrate the schema; safe to run again."""
@@ -50,3 +63,24 @@ def register(app):
         with models.db.connection_context():
             staff = accounts.create_staff(username, password, role, station=station_id)
         click.echo(f"staff {staff.username} ({staff.role}) created")
+
+    @app.cli.command("set-password")
+    @click.option("--username", required=True)
+    @click.password_option()
+    def set_password(username, password):
+        """Set a staff member's password; their tokens and console sessions stop working."""
+        from services import accounts
+
+        with models.db.connection_context(), _refusals():
+            accounts.change_password(username, password, utcnow())
+        click.echo(f"password of {username} changed; their sessions are signed out")
+
+    @app.cli.command("deactivate-staff")
+    @click.option("--username", required=True)
+    def deactivate_staff(username):
+        """Stop a staff member signing in; their tokens and console sessions stop working."""
+        from services import accounts
+
+        with models.db.connection_context(), _refusals():
+            accounts.deactivate_staff(username, utcnow())
+        click.echo(f"staff {username} deactivated; their sessions are signed out")

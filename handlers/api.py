@@ -7,6 +7,7 @@ from flask import jsonify
 from flask import request
 
 from handlers import serialize
+from handlers.common import bearer_token
 from handlers.common import int_arg
 from handlers.common import json_body
 from handlers.common import now
@@ -28,6 +29,13 @@ def login():
     body = json_body()
     worker, token, expires_at = accounts.login_worker(wechat_mp(), body.get("code"), now())
     return jsonify({"token": token, "expires_at": iso_utc(expires_at), "worker": serialize.worker(worker)})
+
+
+@bp.post("/auth/logout")
+@worker_required
+def logout():
+    accounts.sign_out(bearer_token(), now())
+    return "", 204
 
 
 @bp.get("/me")

@@ -26,6 +26,11 @@ def _bearer():
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def bearer_token():
+    """The request's bearer token ('' without one): what a sign-out revokes."""
+    return _bearer()
+
+
 def worker_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):

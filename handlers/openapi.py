@@ -9,6 +9,7 @@ REQ_ID = {"type": "string", "minLength": 1, "maxLength": 64}
 # (method, path, summary, auth, request body properties or None, required fields, success status)
 OPERATIONS = [
     ("post", "/api/v1/auth/login", "Mini-program login with a wx.login code", None, {"code": STR}, ["code"], 200),
+    ("post", "/api/v1/auth/logout", "Sign out: the presented token stops working", "worker", None, [], 204),
     ("get", "/api/v1/me", "The worker's profile", "worker", None, [], 200),
     (
         "patch",
@@ -72,6 +73,7 @@ OPERATIONS = [
         ["username", "password"],
         200,
     ),
+    ("post", "/api/v1/staff/logout", "Staff sign-out: the presented token stops working", "staff", None, [], 204),
     ("get", "/api/v1/staff/stations", "Stations", "staff", None, [], 200),
     (
         "post",
@@ -278,6 +280,8 @@ def _operation(method, path, summary, auth, props, required, status):
             "4XX": {"description": "Refused", "content": {"application/json": {"schema": ERROR}}},
         },
     }
+    if status == 204:
+        op["responses"]["204"] = {"description": "Done, no content"}
     params = [seg[1:-1] for seg in path.split("/") if seg.startswith("{")]
     if params:
         op["parameters"] = [{"name": p, "in": "path", "required": True, "schema": _path_schema(p)} for p in params]

@@ -3,8 +3,10 @@
 from flask import Blueprint
 from flask import g
 from flask import jsonify
+from flask import request
 
 from handlers import serialize
+from handlers.common import bearer_token
 from handlers.common import int_arg
 from handlers.common import json_body
 from handlers.common import now
@@ -14,17 +16,27 @@ from services import accounts
 from services import catalog
 from services import inspections
 from services import jobs_query
+from services import login_guard
 from services import materials
 from services.clock import iso_utc
+from services.errors import TooManyRequests
 from services.scope import station_ids_for
 
 bp = Blueprint("staff_api", __name__, url_prefix="/api/v1/staff")
 
 
+@bp.errorhandler(TooManyRequests)
+def _too_many(exc):
+    return jsonify(exc.to_dict()), exc.status, {"Retry-After": str(exc.retry_after)}
+
+
 @bp.post("/login")
 def login():
     body = json_body()
-    staff, token, expires_at = accounts.login_staff(body.get("username"), body.get("password"), now())
+    address = request.remote_addr or "-"
+    staff, token, expires_at = login_guard.sign_in_staff(
+        body.get("username"), body.get("password"), address, now(), "api"
+    )
     return jsonify(
         {
             "token": token,
@@ -32,6 +44,13 @@ def login():
             "staff": {"id": staff.id, "role": staff.role, "station_id": staff.station_id},
         }
     )
+
+
+@bp.post("/logout")
+@staff_required()
+def logout():
+    accounts.sign_out(bearer_token(), now(), staff=g.staff)
+    return "", 204
 
 
 @bp.get("/stations")

@@ -124,7 +124,10 @@ def replay_safe(inbound):
 
 def _text(ctx, text, voice=False):
     if not voice and followers.looks_like_bind_code(text):
-        worker = followers.bind_with_code(ctx.openid, text, current_store(), ctx.now)
+        try:
+            worker = followers.bind_with_code(ctx.openid, text, current_store(), ctx.now)
+        except DomainError as exc:  # too many wrong codes
+            return exc.message
         if worker is None:
             return "绑定码不对或已过期，请在小程序里重新获取。"
         return f"绑定成功！{worker.name or ''}以后干完活的验收和到账都会在这里通知您。\n" + wechat_commands.HELP_TEXT

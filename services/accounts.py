@@ -1,4 +1,5 @@
-"""Workers and staff: mini-program login, phone binding, profile, staff sign-in and bearer tokens."""
+"""Workers and staff: mini-program login, phone binding, profile, bearer tokens and console sessions, sign-out,
+staff passwords and deactivation (staff sign-in itself is services/login_guard.py)."""
 
 import datetime as dt
 import hashlib
@@ -6,7 +7,6 @@ import secrets
 
 from peewee import JOIN
 from peewee import IntegrityError
-from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
 from models import AuthToken
@@ -23,41 +23,73 @@ from services.errors import BadRequest
 from services.errors import NotFound
 from services.errors import Unauthorized
 from services.errors import Unavailable
+from services.scope import audit
 from services.unit import transaction
 from wechat.errors import WeChatError
 
 WORKER_TOKEN_TTL = dt.timedelta(days=30)
 STAFF_TOKEN_TTL = dt.timedelta(hours=12)
+MAX_LIVE_TOKENS = 5
+CONSOLE_PREFIX = "console-session:"
 ROLES = ("admin", "station", "counsellor")
 
 
-def _hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+def _hash(token, console=False):
+    """SHA-256 of a token; a console session's handle is hashed under its own prefix, so a handle read from the
+    (signed, not encrypted) session cookie matches no API token, and an API token opens no console session."""
+    return hashlib.sha256((CONSOLE_PREFIX + token if console else token).encode()).hexdigest()
 
 
-def issue_token(now, worker=None, staff=None):
-    """A new opaque bearer token; only its hash is stored."""
+def issue_token(now, worker=None, staff=None, console=False):
+    """A new opaque token (an API bearer token, or a console session handle); only its hash is stored.
+
+    Signing in again keeps at most MAX_LIVE_TOKENS of the holder's tokens: the oldest and the expired go."""
     token = secrets.token_urlsafe(32)
     ttl = WORKER_TOKEN_TTL if worker is not None else STAFF_TOKEN_TTL
-    AuthToken.create(token_hash=_hash(token), worker=worker, staff=staff, expires_at=now + ttl, created_at=now)
+    with transaction():
+        _prune_tokens(worker, staff, now)
+        AuthToken.create(
+            token_hash=_hash(token, console), worker=worker, staff=staff, expires_at=now + ttl, created_at=now
+        )
     return token, now + ttl
 
 
-def resolve_token(token, now):
-    """The live AuthToken for a bearer token, or None."""
-    if not token or len(token) > 128:
-        return None
+def _prune_tokens(worker, staff, now):
+    holder = (AuthToken.worker == worker.id) if worker is not None else (AuthToken.staff == staff.id)
+    AuthToken.delete().where(holder & (AuthToken.expires_at <= now)).execute()
+    oldest = AuthToken.select(AuthToken.id).where(holder).order_by(AuthToken.id.desc()).offset(MAX_LIVE_TOKENS - 1)
+    gone = [row_id for (row_id,) in oldest.tuples()]  # in Python: MySQL deletes from no subquery of its own table
+    if gone:
+        AuthToken.delete().where(AuthToken.id.in_(gone)).execute()
+
+
+def _live(token_hash, now):
     row = (
         AuthToken.select(AuthToken, Worker, Staff)
         .join(Worker, JOIN.LEFT_OUTER, on=(AuthToken.worker == Worker.id))
         .switch(AuthToken)
         .join(Staff, JOIN.LEFT_OUTER, on=(AuthToken.staff == Staff.id))
-        .where(AuthToken.token_hash == _hash(token))
+        .where(AuthToken.token_hash == token_hash)
         .first()
     )
     if row is None or row.expires_at <= now:
         return None
     return row
+
+
+def resolve_token(token, now):
+    """The live AuthToken for an API bearer token, or None."""
+    if not isinstance(token, str) or not token or len(token) > 128:
+        return None
+    return _live(_hash(token), now)
+
+
+def console_session(handle, now):
+    """The active staff member a console session handle belongs to, or None."""
+    if not isinstance(handle, str) or not handle or len(handle) > 128:
+        return None
+    row = _live(_hash(handle, console=True), now)
+    return row.staff if row is not None and row.staff_id is not None and row.staff.active else None
 
 
 _WORKER_COLUMNS = model_columns(Worker)
@@ -78,8 +110,12 @@ def worker_for_token(token, now):
     return None if row is None else as_model(Worker, _WORKER_COLUMNS, row)
 
 
-def revoke_token(token):
-    AuthToken.delete().where(AuthToken.token_hash == _hash(token)).execute()
+def sign_out(token, now, staff=None, console=False):
+    """Revoke the presented token (or console session handle); a staff member's sign-out is audited."""
+    with transaction():
+        AuthToken.delete().where(AuthToken.token_hash == _hash(token or "", console)).execute()
+        if staff is not None:
+            audit(staff, "console.logout" if console else "api.logout", staff, staff.station_id, now)
 
 
 def login_worker(wechat, code, now):
@@ -179,15 +215,34 @@ def create_staff(username, password, role, station=None, name="", now=None):
         raise BadRequest("username already exists", code="duplicate_username") from exc
 
 
-def authenticate_staff(username, password):
-    """The active staff member with these credentials, or Unauthorized."""
-    staff = Staff.get_or_none((Staff.username == username) & (Staff.active == True))  # noqa: E712
-    if staff is None or not check_password_hash(staff.password_hash, password or ""):
-        raise Unauthorized("用户名或密码错误", code="bad_credentials")
+def change_password(username, password, now, actor=None):
+    """Set a staff member's password; every token and console session they hold is revoked."""
+    _check_password(password)
+    staff = _staff_named(username)
+    with transaction():
+        Staff.update(password_hash=generate_password_hash(password)).where(Staff.id == staff.id).execute()
+        revoked = AuthToken.delete().where(AuthToken.staff == staff.id).execute()
+        audit(actor, "staff.password_changed", staff, staff.station_id, now, revoked=revoked)
+    return Staff.get_by_id(staff.id)
+
+
+def deactivate_staff(username, now, actor=None):
+    """Stop a staff member signing in; every token and console session they hold is revoked."""
+    staff = _staff_named(username)
+    with transaction():
+        Staff.update(active=False).where(Staff.id == staff.id).execute()
+        revoked = AuthToken.delete().where(AuthToken.staff == staff.id).execute()
+        audit(actor, "staff.deactivated", staff, staff.station_id, now, revoked=revoked)
+    return Staff.get_by_id(staff.id)
+
+
+def _staff_named(username):
+    staff = Staff.get_or_none(Staff.username == (username or "").strip())
+    if staff is None:
+        raise NotFound("没有这个工作人员账号", code="staff_not_found")
     return staff
 
 
-def login_staff(username, password, now):
-    staff = authenticate_staff(username, password)
-    token, expires_at = issue_token(now, staff=staff)
-    return staff, token, expires_at
+def _check_password(password):
+    if not isinstance(password, str) or len(password) < 8:
+        raise BadRequest("密码至少 8 位", code="weak_password")

@@ -49,3 +49,14 @@ class Conflict(DomainError):
 class Unavailable(DomainError):
     status = 503
     code = "unavailable"
+
+
+class TooManyRequests(DomainError):
+    """Refused before any check: too many recent failures; `retry_after` (seconds) says when to come back."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, message, retry_after, code=None):
+        super().__init__(message, code=code, retry_after=retry_after)
+        self.retry_after = retry_after

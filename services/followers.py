@@ -16,10 +16,14 @@ from prepared import Arg
 from prepared import Prepared
 from prepared import as_model
 from prepared import model_columns
+from services import throttle
 from services.errors import NotFound
+from services.errors import TooManyRequests
 from services.unit import transaction
 
-BIND_CODE_TTL = 600
+BIND_CODE_TTL = 600  # seconds a bind code works
+BIND_PER_OPENID = throttle.Quota(limit=5, window=3600)  # wrong codes one follower may send in an hour
+BIND_IN_ALL = throttle.Quota(limit=100, window=3600)  # wrong codes all followers together may send in an hour
 CHECKIN_QUIET = dt.timedelta(minutes=10)
 
 
@@ -61,10 +65,11 @@ def record_unsubscribe(oa_openid, now):
 
 def issue_bind_code(worker, store, now):
     """A one-time 8-digit code, valid 10 minutes, that binds the official account when sent to it as text."""
+    expires_at = now + dt.timedelta(seconds=BIND_CODE_TTL)
     for _ in range(5):
         code = f"{secrets.randbelow(10**8):08d}"
-        if store.add(f"oa-bind:{code}", str(worker.id), BIND_CODE_TTL):
-            return code, now + dt.timedelta(seconds=BIND_CODE_TTL)
+        if store.add(f"oa-bind:{code}", f"{worker.id}|{expires_at.isoformat()}", BIND_CODE_TTL):
+            return code, expires_at
     raise RuntimeError("could not allocate a bind code")
 
 
@@ -74,14 +79,43 @@ def looks_like_bind_code(text):
 
 
 def bind_with_code(oa_openid, code, store, now):
-    """Join `oa_openid` to the worker who was shown `code`; the code works once. None when unknown or used."""
+    """Join `oa_openid` to the worker who was shown `code`: once, within 10 minutes; None when wrong, used or expired.
+
+    8 digits are guessable without a limit: after 5 wrong codes from this follower, or 100 from all followers, in
+    an hour, TooManyRequests comes before the code is looked at."""
+    keys = (f"oa_bind:openid:{(oa_openid or '')[:64]}", "oa_bind:all")
+    _claim_bind_attempt(keys, now)
     key = f"oa-bind:{(code or '').strip()}"
-    worker_id = store.get(key)
-    if worker_id is None or not store.delete(key, worker_id):
+    value = store.get(key)
+    if value is None or not store.delete(key, value):
+        return None
+    worker_id, _, expires = value.partition("|")
+    if expires and now >= dt.datetime.fromisoformat(expires):
         return None
     with transaction():
+        held = throttle.held(keys)
+        for key, quota in zip(keys, (BIND_PER_OPENID, BIND_IN_ALL), strict=True):
+            throttle.save(key, quota, throttle.taken_back(held[key]), now)
         _attach(int(worker_id), oa_openid)
         return Worker.get_by_id(int(worker_id))
+
+
+def _claim_bind_attempt(keys, now):
+    """Count this attempt as a wrong code up front (a right one takes it back), unless a quota is spent."""
+    quotas = (BIND_PER_OPENID, BIND_IN_ALL)
+    refusals = (
+        "绑定码输错次数太多，请 {}后再试。",
+        "现在尝试绑定的次数太多，已暂停绑定，请 {}后再试，或请驿站工作人员帮忙。",
+    )
+    throttle.prepare(keys, now)
+    with transaction():
+        held = throttle.held(keys)
+        for key, quota, refusal in zip(keys, quotas, refusals, strict=True):
+            wait = quota.wait(held[key], now)
+            if wait > 0:
+                raise TooManyRequests(refusal.format(throttle.in_words(wait)), throttle.seconds(wait))
+        for key, quota in zip(keys, quotas, strict=True):
+            throttle.save(key, quota, quota.failed(held[key], now), now)
 
 
 def record_checkin(worker, station_id, now, source="oa_scan"):

@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from handlers.common import now
 from handlers.console import render
-from services.accounts import resolve_token
+from services.accounts import console_session
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 csrf = CSRFProtect()
@@ -46,12 +46,10 @@ def _protect():
         csrf.protect()
     g.pop("csrf_token", None)  # a cached token from an earlier request that shared this app context (tests)
     g.staff = None
-    token = session.get("token")
-    if token:
-        row = resolve_token(token, now())
-        if row is not None and row.staff_id is not None and row.staff.active:
-            g.staff = row.staff
-            g.console_token = token
+    handle = session.get("sid")
+    if handle:
+        g.staff = console_session(handle, now())
+        g.console_session = handle
 
 
 def new_request_id():

@@ -1,4 +1,5 @@
-"""Console sign-in and sign-out: hashed passwords, a server-side token in the session cookie, a throttle."""
+"""Console sign-in and sign-out: the one sign-in rule (services/login_guard), a server-side session behind an
+opaque handle in the session cookie (never a token the API accepts)."""
 
 from flask import flash
 from flask import g
@@ -11,12 +12,10 @@ from flask import url_for
 from handlers.common import now
 from handlers.console import bp
 from handlers.console.common import signed_in
-from models import Staff
 from services import accounts
 from services import login_guard
-from services.errors import Unauthorized
-from services.scope import audit
-from services.unit import transaction
+from services.errors import DomainError
+from services.errors import TooManyRequests
 
 
 def _safe_next(target):
@@ -28,45 +27,23 @@ def login():
     if request.method == "GET":
         return render_template("console/login.html", next=_safe_next(request.args.get("next")))
     username = (request.form.get("username") or "").strip()[:50]
-    password = request.form.get("password") or ""
     address = request.remote_addr or "-"
-    at = now()
     try:
-        login_guard.check(username, address, at)
-    except login_guard.TooManyAttempts as exc:
-        return render_template("console/login.html", error=exc.message, username=username), 429
-    try:
-        staff = accounts.authenticate_staff(username, password)
-    except Unauthorized as exc:
-        login_guard.record_failure(username, address, at)
-        known = Staff.get_or_none(Staff.username == username)
-        with transaction():
-            audit(
-                known,
-                "console.login_failed",
-                None,
-                known.station_id if known else None,
-                at,
-                username=username,
-                address=address,
-            )
-        return render_template("console/login.html", error=exc.message, username=username), 401
-    login_guard.clear(username, address)
-    with transaction():
-        token, _ = accounts.issue_token(at, staff=staff)
-        audit(staff, "console.login", staff, staff.station_id, at, address=address)
+        _, handle, _ = login_guard.sign_in_staff(username, request.form.get("password"), address, now(), "console")
+    except DomainError as exc:
+        page = render_template("console/login.html", error=exc.message, username=username)
+        retry = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else {}
+        return page, exc.status, retry
     session.clear()
     session.permanent = True
-    session["token"] = token
+    session["sid"] = handle
     return redirect(_safe_next(request.form.get("next")) or url_for("console.dashboard"), 303)
 
 
 @bp.post("/logout")
 @signed_in()
 def logout():
-    with transaction():
-        accounts.revoke_token(g.console_token)
-        audit(g.staff, "console.logout", g.staff, g.staff.station_id, now())
+    accounts.sign_out(g.console_session, now(), staff=g.staff, console=True)
     session.clear()
     flash("您已退出登录", "info")
     return redirect(url_for("console.login"), 303)

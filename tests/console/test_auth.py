@@ -1,11 +1,16 @@
-"""Console sign-in: CSRF on every form, the throttle on wrong passwords, cookie flags, sign-out revokes the session."""
+"""Console sign-in: CSRF on every form, the throttle on wrong passwords, cookie flags and contents, sign-out and a
+new password revoke the session."""
 
+import datetime as dt
+import hashlib
 import json
 import uuid
 
 import pytest
 
 from models import AuditLog
+from models import AuthToken
+from services import accounts
 from tests.console.conftest import csrf_from
 
 
@@ -34,7 +39,8 @@ def test_json_api_stays_exempt(client, make_staff, make_station):
     assert response.status_code == 200
 
 
-def test_five_wrong_passwords_lock_the_username_out(client, make_staff, make_station):
+def test_five_wrong_passwords_slow_the_username_down_here(app, client, make_staff, make_station, now):
+    app.config["NOW_OVERRIDE"] = lambda: now
     staff = make_staff(station=make_station())
     token = csrf_from(client.get("/console/login").get_data(as_text=True))
     for _ in range(5):
@@ -42,13 +48,41 @@ def test_five_wrong_passwords_lock_the_username_out(client, make_staff, make_sta
             "/console/login", data={"username": staff.username, "password": "nope-nope", "csrf_token": token}
         )
         assert wrong.status_code == 401 and "用户名或密码错误" in wrong.get_data(as_text=True)
-    locked = client.post(
+    slowed = client.post(
         "/console/login", data={"username": staff.username, "password": "station-password", "csrf_token": token}
     )
-    assert locked.status_code == 429
-    assert "15 分钟后再试" in locked.get_data(as_text=True)
+    assert slowed.status_code == 429 and slowed.headers["Retry-After"] == "1"
+    assert "登录失败次数太多，请 1 秒后再试" in slowed.get_data(as_text=True)
     assert client.get("/console/").status_code == 302
     assert AuditLog.select().where(AuditLog.action == "console.login_failed").count() == 5
+    app.config["NOW_OVERRIDE"] = lambda: now + dt.timedelta(seconds=1)
+    console = {"username": staff.username, "password": "station-password", "csrf_token": token}
+    assert client.post("/console/login", data=console).status_code == 303
+
+
+def test_the_session_cookie_holds_no_api_token(app, client, loop, console_login):
+    console_login(loop["staff"])
+    cookie = client.get_cookie("lingong_console").value
+    contents = app.session_interface.get_signing_serializer(app).loads(cookie)  # signed, not encrypted: readable
+    assert "token" not in contents and contents.get("sid")
+    assert client.get("/console/").status_code == 200
+    hashes = {row.token_hash for row in AuthToken.select()}
+    for value in contents.values():
+        if isinstance(value, str):
+            answer = client.get("/api/v1/staff/stations", headers={"Authorization": "Bearer " + value})
+            assert answer.status_code == 401
+            assert hashlib.sha256(value.encode()).hexdigest() not in hashes
+
+
+def test_a_new_password_or_deactivation_ends_console_sessions(client, loop, console_login, now):
+    console_login(loop["staff"])
+    assert client.get("/console/").status_code == 200
+    accounts.change_password(loop["staff"].username, "another-password", now)
+    assert client.get("/console/").status_code == 302
+    console_login(loop["staff"], password="another-password")
+    accounts.deactivate_staff(loop["staff"].username, now)
+    assert client.get("/console/").status_code == 302
+    assert AuthToken.select().where(AuthToken.staff == loop["staff"].id).count() == 0
 
 
 def test_session_cookie_flags_and_sign_out(client, loop, console_login, form_post):
