@@ -115,6 +115,7 @@ def create_app(test_config=None):
     app.url_map.converters["int"] = IdConverter
     _configure(app, test_config)
     app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
+    _install_runtime(app)
     _init_database(app)
     _init_wechat(app)
     _register_errors(app)
@@ -137,6 +138,17 @@ def create_app(test_config=None):
 
     after_response.install(app)  # outermost: after-commit work runs once the response has been sent
     return app
+
+
+def _install_runtime(app):
+    """Services read settings and clients from services.runtime (never from Flask): this app's, whenever its context
+    is pushed, and by default the last app created."""
+    from flask import appcontext_pushed
+
+    from services import runtime
+
+    current = runtime.install(runtime.Runtime(app.config, app.extensions))
+    appcontext_pushed.connect(lambda sender, **_: runtime.activate(current), app, weak=False)
 
 
 def _configure(app, test_config):

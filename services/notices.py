@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import logging
 
-from flask import current_app
 from peewee import IntegrityError
 
 from models import Notice
@@ -18,6 +17,7 @@ from models import Payout
 from models import SubscribeConsent
 from models import Worker
 from models import db
+from services import runtime
 from services import unit
 from services.clock import to_market
 from services.unit import transaction
@@ -103,8 +103,8 @@ def render(notice):
 
 def _template_id(kind, channel):
     prefix = "WECHAT_TEMPLATE_" if channel == "oa" else "WECHAT_MP_TEMPLATE_"
-    configured = current_app.config.get(prefix + kind.upper(), "")
-    if not configured and current_app.config.get("WECHAT_SANDBOX"):
+    configured = runtime.setting(prefix + kind.upper(), "")
+    if not configured and runtime.setting("WECHAT_SANDBOX"):
         configured = f"sandbox-{channel}-{kind}"
     return configured
 
@@ -126,13 +126,13 @@ def _channel(worker, kind):
 
 def _send(channel, touser, template_id, fields, notice):
     if channel == "oa":
-        client = current_app.extensions["wechat_oa_client"]
+        client = runtime.current().client("wechat_oa_client")
         body = {"touser": touser, "template_id": template_id, "data": fields}
-        mp_appid = current_app.config.get("WECHAT_MP_APPID")
+        mp_appid = runtime.setting("WECHAT_MP_APPID")
         if mp_appid:
             body["miniprogram"] = {"appid": mp_appid, "pagepath": "pages/earnings/index"}
         return client.post("message/template/send", data=body)
-    client = current_app.extensions["wechat_mp"].client
+    client = runtime.current().client("wechat_mp").client
     body = {"touser": touser, "template_id": template_id, "page": "pages/earnings/index", "data": fields}
     return client.post("message/subscribe/send", data=body)
 

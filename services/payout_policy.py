@@ -7,6 +7,8 @@ time); amounts in fen. A payout above PAYOUT_MAX_PER_TRANSFER_FEN is split (PAYO
 import datetime as dt
 from dataclasses import dataclass
 
+from services import runtime
+
 DEFAULTS = {
     "PAYOUT_MODE": "cutoff",
     "PAYOUT_CUTOFF": "17:30",
@@ -66,11 +68,19 @@ class Policy:
 
 
 def current():
-    """The policy of the running app (defaults outside an app context)."""
-    from flask import current_app
-    from flask import has_app_context
+    """The policy of the running app (the defaults when there is none)."""
+    try:
+        config = runtime.current().config
+    except RuntimeError:
+        config = {}
+    key = tuple(config.get(name) for name in DEFAULTS)
+    cached = _cache.get(key)
+    if cached is None:  # built once per distinct configuration, not on every call
+        cached = _cache[key] = Policy.from_config(config)
+    return cached
 
-    return Policy.from_config(current_app.config if has_app_context() else {})
+
+_cache = {}
 
 
 def plan_amounts(policy, owed_fen, worker_paid_today_fen, merchant_paid_today_fen):

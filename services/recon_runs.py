@@ -13,6 +13,7 @@ from peewee import IntegrityError
 
 from models import ReconRun
 from models import utcnow
+from services import runtime
 from services.clock import business_date
 from services.errors import BadRequest
 from services.unit import transaction
@@ -30,13 +31,8 @@ def owner_id():
 
 
 def setting(name, default=None):
-    """The app's config value when there is an app, else the environment's."""
-    from flask import current_app
-    from flask import has_app_context
-
-    if has_app_context() and name in current_app.config:
-        return current_app.config[name]
-    return os.environ.get(name, default)
+    """The app's setting when there is an app, else the environment's."""
+    return runtime.setting(name, os.environ.get(name, default))
 
 
 def stale_after():
