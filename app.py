@@ -11,14 +11,16 @@ from flask import Flask
 from flask import jsonify
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
+from peewee import DatabaseError
 from peewee import DataError
-from peewee import OperationalError
+from peewee import InterfaceError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 import cli
 import models
 import payout_cli
+from database import is_unavailable
 from database import open_database
 from services import clock
 from services.errors import DomainError
@@ -257,9 +259,13 @@ def _register_errors(app):
         log.info("refused out-of-range input on %s %s: %s", request.method, request.path, exc)
         return jsonify({"error": {"code": "out_of_range", "message": "数值或内容超出范围"}}), 400
 
-    @app.errorhandler(OperationalError)
-    def _database_busy(exc):
+    @app.errorhandler(DatabaseError)
+    @app.errorhandler(InterfaceError)
+    def _database_error(exc):
         # A write lock held too long (SQLite) or a lost connection: the client's retry with its request id is safe.
+        # Any other database error (a statement the database refuses) is a bug, never "busy".
+        if not is_unavailable(exc):
+            return _unexpected(exc)
         log.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
         body = {"error": {"code": "busy", "message": "系统繁忙，请稍后再试"}}
         return jsonify(body), 503, {"Retry-After": "2"}

@@ -11,9 +11,8 @@ Retry-After when the database is busy. Turn it off with WECHAT_PUSH_LANE=0 (ever
 import logging
 from urllib.parse import parse_qsl
 
-from peewee import OperationalError
-
 import models
+from database import is_unavailable
 from services import notices
 
 log = logging.getLogger(__name__)
@@ -82,10 +81,10 @@ class PushLane:
                 status, mimetype, text = answer(query_args(environ.get("QUERY_STRING", "")), body)
                 notices.deliver_soon()  # what the push enqueued, now that it has committed
                 return status, mimetype, text, []
-            except OperationalError as exc:  # a write lock held too long, a lost connection: WeChat retries
-                log.warning("database unavailable for push to %s: %s", environ.get("PATH_INFO"), exc)
-                return 503, "text/plain", "busy", [("Retry-After", "2")]
-            except Exception:
+            except Exception as exc:
+                if is_unavailable(exc):  # a write lock held too long, a lost connection: WeChat retries
+                    log.warning("database unavailable for push to %s: %s", environ.get("PATH_INFO"), exc)
+                    return 503, "text/plain", "busy", [("Retry-After", "2")]
                 log.exception("unhandled error on push to %s", environ.get("PATH_INFO"))
                 return 500, "text/plain", "internal error", []
             finally:
