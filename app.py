@@ -22,6 +22,7 @@ import models
 import payout_cli
 from database import is_unavailable
 from database import open_database
+from handlers import edge
 from services import clock
 from services.errors import DomainError
 from wechat import cli as wechat_cli
@@ -93,6 +94,8 @@ class Service(Flask):
     """Flask for a service without async views: a view is called as it is (Flask would inspect every view and hook
     on every request to see whether it is a coroutine)."""
 
+    json_provider_class = edge.StrictJSON
+
     def ensure_sync(self, func):
         return func
 
@@ -120,6 +123,7 @@ def create_app(test_config=None):
     _init_database(app)
     _init_wechat(app)
     _register_errors(app)
+    edge.install(app)
     import importlib
 
     for name in BLUEPRINTS:
