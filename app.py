@@ -278,9 +278,3 @@ def _register_errors(app):
     def _unexpected(exc):
         log.exception("unhandled error on %s %s", request.method, request.path)
         return jsonify({"error": {"code": "internal_error", "message": "服务器出错了，请稍后再试"}}), 500
-
-    @app.after_request
-    def _no_cache(response):
-        if request.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response

@@ -1,5 +1,5 @@
-"""The app's edge: a 400 for input no service should see (JSON nested too deep, a NUL or a lone surrogate in any
-text, a field of another type than the OpenAPI document declares).
+"""The app's edge: the security headers of every answer, and a 400 for input no service should see (JSON nested
+too deep, a NUL or a lone surrogate in any text, a field of another type than the OpenAPI document declares).
 """
 
 import functools
@@ -15,12 +15,36 @@ from services.validate import storable
 
 MAX_DEPTH = 32  # the deepest body the API takes (a job's materials) is 3 levels
 
+# Scripts and stylesheets only from the app itself (the console has no inline script and no CDN); style attributes
+# stay allowed (a few templates set a width inline) while <style> elements do not: style-src-elem is CSP 3, and a
+# browser without it falls back to style-src. No page of the app may be framed (the cash and inspection forms).
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; style-src-elem 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers older than CSP 2
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",  # the console's "back" after a refused form reads its own referrer
+}
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 KINDS = {"string": (str, "文字"), "integer": (int, "整数"), "array": (list, "列表"), "object": (dict, "对象")}
 
 
 def install(app):
     app.before_request(refuse_malformed_input)
+    app.after_request(secure_headers)
+
+
+def secure_headers(response):
+    """Every answer, errors included; nothing but static files is kept by a browser or a proxy (a signed-in
+    console page must not come back from the cache after sign-out)."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def refuse_malformed_input():
