@@ -11,15 +11,18 @@ from flask import Flask
 from flask import jsonify
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
+from peewee import DatabaseError
 from peewee import DataError
-from peewee import OperationalError
+from peewee import InterfaceError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 import cli
 import models
 import payout_cli
+from database import is_unavailable
 from database import open_database
+from handlers import edge
 from services import clock
 from services.errors import DomainError
 from wechat import cli as wechat_cli
@@ -91,6 +94,8 @@ class Service(Flask):
     """Flask for a service without async views: a view is called as it is (Flask would inspect every view and hook
     on every request to see whether it is a coroutine)."""
 
+    json_provider_class = edge.StrictJSON
+
     def ensure_sync(self, func):
         return func
 
@@ -119,6 +124,7 @@ def create_app(test_config=None):
     _init_database(app)
     _init_wechat(app)
     _register_errors(app)
+    edge.install(app)
     import importlib
 
     for name in BLUEPRINTS:
@@ -272,9 +278,13 @@ def _register_errors(app):
         log.info("refused out-of-range input on %s %s: %s", request.method, request.path, exc)
         return jsonify({"error": {"code": "out_of_range", "message": "数值或内容超出范围"}}), 400
 
-    @app.errorhandler(OperationalError)
-    def _database_busy(exc):
+    @app.errorhandler(DatabaseError)
+    @app.errorhandler(InterfaceError)
+    def _database_error(exc):
         # A write lock held too long (SQLite) or a lost connection: the client's retry with its request id is safe.
+        # Any other database error (a statement the database refuses) is a bug, never "busy".
+        if not is_unavailable(exc):
+            return _unexpected(exc)
         log.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
         body = {"error": {"code": "busy", "message": "系统繁忙，请稍后再试"}}
         return jsonify(body), 503, {"Retry-After": "2"}
@@ -283,9 +293,3 @@ def _register_errors(app):
     def _unexpected(exc):
         log.exception("unhandled error on %s %s", request.method, request.path)
         return jsonify({"error": {"code": "internal_error", "message": "服务器出错了，请稍后再试"}}), 500
-
-    @app.after_request
-    def _no_cache(response):
-        if request.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response

@@ -1,4 +1,5 @@
-"""Opening the database from DATABASE_URL: pooled connections, and SQLite writers that queue instead of sleeping.
+"""Opening the database from DATABASE_URL: pooled connections, and SQLite writers that queue instead of sleeping;
+telling a database that is unavailable for now (503) from a statement it refuses (a bug, 500).
 
 SQLite lets one writer in at a time; the others poll with sleeps that grow to 100 ms (its busy handler), which
 under load costs far more than the writes themselves. Here every write transaction (and every write outside one)
@@ -10,6 +11,8 @@ import fcntl
 import os
 import threading
 
+from peewee import DatabaseError
+from peewee import InterfaceError
 from playhouse.db_url import connect
 from playhouse.db_url import register_database
 from playhouse.pool import PooledSqliteDatabase
@@ -147,3 +150,27 @@ def open_database(url):
     if base and sep:
         return connect(f"{base}+pool://{rest}", **options)
     return connect(url)
+
+
+# SQLite calls a statement it refuses (a row value where one value goes) an OperationalError too: its message tells
+# a lock or a file it cannot use apart. MySQL numbers its errors: too many connections, lock wait timeout, deadlock,
+# cannot connect, server gone away, connection lost.
+SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o error", "disk is full")
+MYSQL_UNAVAILABLE = {1040, 1205, 1213, 2002, 2003, 2006, 2013, 2055}
+
+
+def is_unavailable(exc):
+    """Whether `exc` is the database being unavailable (a lock held too long, a connection lost or refused), so
+    that the same request may succeed later; never a bad parameter or a statement the database refuses."""
+    if not isinstance(exc, (DatabaseError, InterfaceError)):
+        return False
+    cause = getattr(exc, "orig", None) or exc  # the driver's error, which peewee wraps
+    kind, driver = type(cause).__name__, type(cause).__module__.split(".")[0]
+    if driver == "psycopg2":  # connection, lock-timeout, cancel and serialization failures; bad input is never one
+        import psycopg2
+
+        return isinstance(cause, (psycopg2.OperationalError, psycopg2.InterfaceError))
+    if driver == "pymysql":
+        errno = cause.args[0] if cause.args else None
+        return kind == "InterfaceError" or (kind == "OperationalError" and errno in MYSQL_UNAVAILABLE)
+    return kind == "OperationalError" and any(word in str(cause).lower() for word in SQLITE_UNAVAILABLE)

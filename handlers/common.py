@@ -6,6 +6,7 @@ from flask import current_app
 from flask import g
 from flask import request
 
+from handlers import edge
 from models import utcnow
 from services.accounts import resolve_token
 from services.accounts import worker_for_token
@@ -61,12 +62,14 @@ def staff_required(*roles):
 
 
 def json_body():
-    """The request's JSON object, or a clear 400."""
+    """The request's JSON object (parsed and checked at the edge), its fields of the types the OpenAPI document
+    declares; or a clear 400."""
     if not request.is_json:
         raise BadRequest("请用 JSON 格式提交", code="json_required")
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise BadRequest("请求内容不是有效的 JSON 对象", code="invalid_json")
+    edge.check_fields(data)
     return data
 
 
@@ -74,7 +77,7 @@ def int_arg(name, default=None, maximum=10**9):
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) > maximum:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > maximum:  # "²" is a digit to isdigit, not to int
         raise BadRequest(f"参数 {name} 必须是正整数", code="invalid_" + name)
     return int(raw)
 

@@ -34,7 +34,7 @@ def create_station(
     ensure_admin(staff)
     name = validate.text(name, "驿站名称", "name", 100)
     if kind not in STATION_KINDS:
-        raise BadRequest("kind must be market or village", code="invalid_kind")
+        raise BadRequest("kind 只能是 market（县市场）或 village（乡村驿站）", code="invalid_kind")
     if parent_id is not None:
         parent_id = validate.positive_int(parent_id, "上级驿站", "parent_id", validate.MAX_ID)
     if parent_id is not None and Station.get_or_none(Station.id == parent_id) is None:
@@ -84,11 +84,11 @@ def _materials(items):
     if items is None:
         return []
     if not isinstance(items, list) or len(items) > 20:
-        raise BadRequest("materials must be a list of at most 20 items", code="invalid_materials")
+        raise BadRequest("物料清单应为列表，最多 20 项", code="invalid_materials")
     clean = []
     for item in items:
         if not isinstance(item, dict):
-            raise BadRequest("each material must be an object", code="invalid_materials")
+            raise BadRequest("物料清单的每一项应为对象", code="invalid_materials")
         clean.append(
             {
                 "name": validate.text(item.get("name"), "物料名称", "material_name", 100),
@@ -105,7 +105,7 @@ def _materials(items):
 def publish_job(staff, data, now, request_id=None):
     """Publish an enterprise's piece-work job at a station, with its bill of materials and standard."""
     if not isinstance(data, dict):
-        raise BadRequest("body must be a JSON object", code="invalid_body")
+        raise BadRequest("请求内容应为 JSON 对象", code="invalid_body")
     station_id = validate.positive_int(data.get("station_id"), "驿站", "station_id", validate.MAX_ID)
     ensure_station(staff, station_id)
     enterprise_id = validate.positive_int(data.get("enterprise_id"), "企业", "enterprise_id", validate.MAX_ID)
@@ -132,7 +132,7 @@ def publish_job(staff, data, now, request_id=None):
         "updated_at": now,
     }
     if fields["opens_at"] and fields["closes_at"] and fields["closes_at"] <= fields["opens_at"]:
-        raise BadRequest("closes_at must be after opens_at", code="invalid_window")
+        raise BadRequest("截止时间应晚于开始时间", code="invalid_window")
     materials = _materials(data.get("materials"))
 
     def create():
@@ -157,11 +157,11 @@ def update_job(staff, job_id, data, now, request_id=None):
     job = get_job(job_id)
     ensure_station(staff, job.station_id)
     if not isinstance(data, dict) or not data:
-        raise BadRequest("nothing to change", code="empty_update")
+        raise BadRequest("没有要修改的内容", code="empty_update")
     allowed = {"unit_price_fen", "total_pieces", "per_worker_cap", "quality_standard", "title", "process", "closes_at"}
     unknown = set(data) - allowed
     if unknown:
-        raise BadRequest(f"cannot change {sorted(unknown)}", code="invalid_field")
+        raise BadRequest(f"不能修改这些字段：{'、'.join(sorted(unknown))}", code="invalid_field")
     fields = {Job.updated_at: now}
     if "unit_price_fen" in data:
         fields[Job.unit_price_fen] = validate.positive_int(

@@ -20,7 +20,8 @@ KINDS = ("issue", "return")
 def move_materials(staff, order_id, material_id, kind, quantity, request_id, now):
     """Issue materials to an order or take them back; a return never exceeds what is out with the worker."""
     if kind not in KINDS:
-        raise BadRequest("kind must be issue or return", code="invalid_kind")
+        raise BadRequest("kind 只能是 issue（发料）或 return（退料）", code="invalid_kind")
+    material_id = validate.positive_int(material_id, "物料", "material_id", validate.MAX_ID)
     quantity = validate.positive_int(quantity, "物料数量", "quantity", 10_000_000)
     material_id = validate.positive_int(material_id, "物料", "material_id", validate.MAX_ID)
     order = order_for(staff, order_id)

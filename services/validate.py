@@ -27,11 +27,26 @@ def non_negative_int(value, label, field, maximum=MAX_PIECES):
     return value
 
 
+def storable(value):
+    """Text every supported database can store: no NUL (PostgreSQL refuses it) and no lone surrogate (no UTF-8)."""
+    if "\x00" in value:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def text(value, label, field, max_len=200, required=True):
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()) or len(value) > max_len:
         raise BadRequest(f"{label}应为 1 到 {max_len} 个字", code="invalid_" + field, field=field)
+    if not storable(value):
+        raise BadRequest(f"{label}含有无法识别的字符（如空字符）", code="invalid_" + field, field=field)
     return value.strip()
 
 
@@ -46,10 +61,13 @@ def utc_datetime(value, field):
     """An ISO-8601 timestamp with an offset, as naive UTC; None stays None."""
     if value is None:
         return None
+    example = "例如 2025-06-01T08:00:00+08:00"
     try:
-        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise BadRequest(f"{field} must be an ISO-8601 time", code="invalid_" + field, field=field) from exc
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise BadRequest(f"{field} 应为 ISO-8601 时间，{example}", code="invalid_" + field, field=field)
     if parsed.tzinfo is None:
-        raise BadRequest(f"{field} needs a time-zone offset", code="invalid_" + field, field=field)
+        raise BadRequest(f"{field} 需要带时区，{example}", code="invalid_" + field, field=field)
     return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)

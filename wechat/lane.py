@@ -11,9 +11,8 @@ Retry-After when the database is busy. Turn it off with WECHAT_PUSH_LANE=0 (ever
 import logging
 from urllib.parse import parse_qsl
 
-from peewee import OperationalError
-
 import models
+from database import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +25,7 @@ STATUS_LINES = {
     500: "500 Internal Server Error",
     503: "503 Service Unavailable",
 }
+NOSNIFF = ("X-Content-Type-Options", "nosniff")  # as every answer of the app (handlers/edge.py)
 
 
 def query_args(query_string):
@@ -66,7 +66,7 @@ class PushLane:
             return self.flask(environ, start_response)
         status, mimetype, text, headers = self._answer(answer, environ)
         data = text.encode("utf-8")
-        headers += [("Content-Type", f"{mimetype}; charset=utf-8"), ("Content-Length", str(len(data)))]
+        headers += [("Content-Type", f"{mimetype}; charset=utf-8"), ("Content-Length", str(len(data))), NOSNIFF]
         start_response(STATUS_LINES.get(status, f"{status} Error"), headers)
         return [data]
 
@@ -80,10 +80,10 @@ class PushLane:
             try:
                 status, mimetype, text = answer(query_args(environ.get("QUERY_STRING", "")), body)
                 return status, mimetype, text, []
-            except OperationalError as exc:  # a write lock held too long, a lost connection: WeChat retries
-                log.warning("database unavailable for push to %s: %s", environ.get("PATH_INFO"), exc)
-                return 503, "text/plain", "busy", [("Retry-After", "2")]
-            except Exception:
+            except Exception as exc:
+                if is_unavailable(exc):  # a write lock held too long, a lost connection: WeChat retries
+                    log.warning("database unavailable for push to %s: %s", environ.get("PATH_INFO"), exc)
+                    return 503, "text/plain", "busy", [("Retry-After", "2")]
                 log.exception("unhandled error on push to %s", environ.get("PATH_INFO"))
                 return 500, "text/plain", "internal error", []
             finally:

@@ -48,7 +48,7 @@ def form_int(name, label, required=True, default=0):
         if required:
             raise BadRequest(f"请填写{label}", code="invalid_" + name)
         return default
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # "²" is a digit to isdigit, not to int
         raise BadRequest(f"{label}必须是整数", code="invalid_" + name)
     return int(raw)
 

@@ -59,7 +59,7 @@ def _materials():
         loss = form_text(f"material_loss_{i}") or "0"
         try:
             permille = round(float(loss) * 10)
-        except ValueError:
+        except (ValueError, OverflowError):  # "abc", "nan", "inf": refused by the service as out of range
             permille = -1
         items.append(
             {

@@ -54,7 +54,7 @@ def create_station():
             g.staff,
             form_text("name"),
             form_text("kind", "village"),
-            int(parent) if parent.isdigit() else None,
+            int(parent) if parent.isascii() and parent.isdigit() else None,
             form_text("address"),
             form_text("counsellor_name"),
             form_text("counsellor_phone"),
