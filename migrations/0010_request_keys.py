@@ -22,6 +22,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "request_key"
+            legacy_table_names = False
             indexes = ((("sender", "request_id"), True),)
 
     db.create_tables([RequestKey])

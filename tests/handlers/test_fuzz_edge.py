@@ -13,7 +13,6 @@ import pytest
 
 import models
 from handlers.openapi import OPERATIONS
-from services import notices
 from services import payouts
 from services.clock import business_date
 
@@ -32,6 +31,8 @@ def base_bodies(w):
         ("patch", "/api/v1/me"): {"name": "张三", "home_station_id": w["station"].id, "real_name": "张三"},
         ("post", "/api/v1/me/phone"): {"code": "phone-13800000000"},
         ("post", "/api/v1/me/oa-bind-code"): None,
+        ("post", "/api/v1/auth/logout"): None,
+        ("post", "/api/v1/staff/logout"): None,
         ("post", "/api/v1/jobs/{job_id}/orders"): {"quantity": 1, "request_id": "fz-order"},
         ("post", "/api/v1/orders/{order_id}/reports"): {"quantity": 1, "request_id": "fz-report"},
         ("post", "/api/v1/staff/login"): {"username": "admin", "password": "admin-password"},
@@ -129,7 +130,6 @@ def world(app, client, login, admin, make_station, make_job, staff_headers):
     (payout,), _ = payouts.payout_for_worker(alice, models.utcnow())
     run = models.ReconRun.create(business_date=business_date(models.utcnow()), status="finished")
     finding = models.ReconFinding.create(run=run, kind="test", message="对不上")
-    notices.deliver_soon()  # what the payout enqueued in this (shared) app context, before any snapshot
     return {
         "station": station,
         "job": job,
