@@ -26,6 +26,7 @@ def migrate_database(sandbox=False):
 
 def register(app):
     recon_cli.register(app)  # reconcile, statement (issue 5)
+
     @app.cli.command("init-db")
     def init_db():
         """Create or migrate the schema; safe to run again."""
