@@ -21,6 +21,7 @@ from wechat.xmlsafe import parse_xml
 
 
 @click.group("wechat")
+@with_appcontext
 def wechat():
     """Official account: menu, simulated pushes, the sandbox's sent messages and faults."""
     if current_app.config.get("WECHAT_SANDBOX"):
