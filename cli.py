@@ -13,10 +13,16 @@ from models import utcnow
 MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 
 
-def migrate_database():
-    """Apply pending migrations (idempotent)."""
+def migrate_database(sandbox=False):
+    """Apply pending migrations (idempotent); with `sandbox`, also make the WeChat sandbox's own tables (the
+    migrations never do: they are the service's schema, the sandbox's tables exist only where it runs)."""
     with models.db.connection_context():
-        return Runner(models.db.obj, directory=MIGRATIONS).up()
+        applied = Runner(models.db.obj, directory=MIGRATIONS).up()
+        if sandbox:
+            from wechat.sandbox import store
+
+            store.create_tables()
+        return applied
 
 
 @contextlib.contextmanager
@@ -36,7 +42,7 @@ def register(app):
     @app.cli.command("init-db")
     def init_db():
         """Create or migrate the schema; safe to run again."""
-        applied = migrate_database()
+        applied = migrate_database(sandbox=app.config["WECHAT_SANDBOX"])
         click.echo(f"database ready ({len(applied)} migration(s) applied)")
 
     @app.cli.command("seed-demo")
@@ -46,7 +52,7 @@ def register(app):
             raise click.ClickException("seed-demo is refused in production")
         from services import demo
 
-        migrate_database()
+        migrate_database(sandbox=app.config["WECHAT_SANDBOX"])
         with models.db.connection_context():
             counts = demo.seed(utcnow())
         click.echo(f"demo data ready: {counts}; staff admin / station0..2 / counsellor, password {demo.DEMO_PASSWORD}")

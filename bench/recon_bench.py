@@ -207,7 +207,7 @@ def run(db_kind, history_days, per_day, keep):
             if pg:
                 models.db.drop_tables(list(models.ALL_MODELS) + list(SANDBOX_MODELS), safe=True, cascade=True)
                 models.db.execute_sql('DROP TABLE IF EXISTS "schema_migration"')
-        migrate_database()
+        migrate_database(sandbox=True)
         db = models.db
         with db.connection_context():
             peak = dt.date(2026, 11, 20)

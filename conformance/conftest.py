@@ -85,7 +85,7 @@ def make_app(tmp_path):
                 **config,
             }
         )
-        migrate_database()
+        migrate_database(sandbox=True)
         context = app.app_context()
         context.push()
         contexts.append(context)

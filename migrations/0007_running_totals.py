@@ -3,6 +3,13 @@ them, so a worker's earnings are read from three rows however long the history. 
 
 from peewee import BigIntegerField
 
+BACKFILL = [
+    "UPDATE account SET balance_fen = "
+    "(SELECT COALESCE(SUM(p.amount_fen), 0) FROM posting p WHERE p.account_id = account.id)",
+    "UPDATE worker SET earned_fen = "
+    "(SELECT COALESCE(SUM(i.amount_fen), 0) FROM inspection i WHERE i.worker_id = worker.id)",
+]
+
 
 def up(migrator, db):
     columns = {
@@ -13,6 +20,5 @@ def up(migrator, db):
         migrator.migrate(migrator.add_column("account", "balance_fen", BigIntegerField(default=0)))
     if "earned_fen" not in columns["worker"]:
         migrator.migrate(migrator.add_column("worker", "earned_fen", BigIntegerField(default=0)))
-    from services import ledger
-
-    ledger.recompute_running_totals()
+    for statement in BACKFILL:
+        db.execute_sql(statement)

@@ -68,12 +68,12 @@ def app(tmp_path, pay_keys_dir):
             with models.db.connection_context():
                 models.db.drop_tables(_all_models(), safe=True, cascade=True)
                 models.db.drop_tables([Runner(models.db.obj).History], safe=True)
-            migrate_database()
+            migrate_database(sandbox=True)
             _schema_ready = True
         with models.db.connection_context():
             _truncate_all()
     else:
-        migrate_database()
+        migrate_database(sandbox=True)
     with application.app_context():
         models.db.connect(reuse_if_open=True)
         yield application

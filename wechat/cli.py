@@ -21,8 +21,14 @@ from wechat.xmlsafe import parse_xml
 
 
 @click.group("wechat")
+@with_appcontext
 def wechat():
     """Official account: menu, simulated pushes, the sandbox's sent messages and faults."""
+    if current_app.config.get("WECHAT_SANDBOX"):
+        from wechat.sandbox import store
+
+        with models.db.connection_context():
+            store.ensure_tables()
 
 
 @wechat.command("sync-menu")

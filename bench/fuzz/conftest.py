@@ -44,7 +44,7 @@ def app(tmp_path_factory):
         "WECHAT_OA_AES_KEY": AES_KEY,
         "SANDBOX_PAY_KEYS_DIR": str(tmp),
     })  # fmt: skip
-    migrate_database()
+    migrate_database(sandbox=True)
     from services import demo
 
     with application.app_context():

@@ -9,6 +9,7 @@ from flask import Flask
 from wechat.sandbox import core
 from wechat.sandbox import oa
 from wechat.sandbox import pay
+from wechat.sandbox import store
 
 BLUEPRINTS = [core.bp, pay.bp, oa.bp]
 
@@ -20,4 +21,5 @@ def create_sandbox_app(apps, extra_config=None):
     app.config.update(extra_config or {})
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.before_request(store.ensure_tables)  # its own tables, where it runs (never the migrations')
     return app

@@ -21,6 +21,7 @@ from wechat.sandbox.pay_crypto import load_keys
 from wechat.sandbox.store import SandboxPayBill
 
 bp = Blueprint("sandbox_pay_dev", __name__, url_prefix="/_sandbox/pay")
+bp.before_request(store.ensure_tables)
 
 
 def _keys():
@@ -65,6 +66,8 @@ def bills():
 @click.group("sandbox-pay")
 def cli():
     """WeChat Pay sandbox: confirm transfers, expire them, deliver notifies, plan faults."""
+    with models.db.connection_context():
+        store.ensure_tables()
 
 
 def _deliver(app, http):

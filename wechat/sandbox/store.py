@@ -1,9 +1,11 @@
 """The sandbox's own state, kept in the service's database so every gunicorn worker sees the same WeChat.
 
-Tables are prefixed `sandbox_`; they are created by `init-db` and never touched by the business code.
+Tables are prefixed `sandbox_` and never touched by the business code. They are the sandbox's own, not the
+migrations': created where the sandbox runs (`init-db` with the sandbox on, else the sandbox's first request).
 """
 
 import json
+import weakref
 
 from peewee import CharField
 from peewee import DateTimeField
@@ -11,6 +13,7 @@ from peewee import IntegerField
 from peewee import TextField
 
 from models import BaseModel
+from models import db
 from models import upsert
 from models import utcnow
 
@@ -98,6 +101,25 @@ class SandboxPayNotify(BaseModel):
 
 
 SANDBOX_MODELS = [SandboxState, SandboxRecord, SandboxFault, SandboxPayBill, SandboxPayNotify]
+
+_ready = weakref.WeakSet()  # databases whose sandbox tables this process has seen
+
+
+def create_tables():
+    """Create the sandbox's tables where missing (the caller holds a connection)."""
+    db.create_tables(SANDBOX_MODELS, safe=True)
+    _ready.add(db.obj)
+
+
+def ensure_tables():
+    """The sandbox's tables, made on its first request in this process to this database (one look at the table
+    names; created where missing), then a set lookup. It runs on the caller's connection, as the sandbox's own
+    queries do."""
+    if db.obj in _ready:
+        return
+    if not {model._meta.table_name for model in SANDBOX_MODELS} <= set(db.get_tables()):
+        create_tables()
+    _ready.add(db.obj)
 
 
 def get_state(key, default=None):
