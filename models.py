@@ -181,7 +181,7 @@ class Order(BaseModel):
     reworked = IntegerField(default=0)
     status = CharField(max_length=16, default="open", index=True)  # open | done | cancelled
     request_id = CharField(max_length=64)
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=utcnow, index=True)  # the day scans of reconciliation (0004)
     updated_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -264,7 +264,7 @@ class LedgerTxn(BaseModel):
     kind = CharField(max_length=32)
     memo = CharField(max_length=200, default="")
     business_date = DateField(index=True)
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=utcnow, index=True)  # the day scans of reconciliation (0004)
 
 
 class Posting(BaseModel):
@@ -397,7 +397,7 @@ class Payout(BaseModel):
     next_check_at = DateTimeField(null=True, index=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
-    finished_at = DateTimeField(null=True)  # when we learned the final state
+    finished_at = DateTimeField(null=True, index=True)  # when we learned the final state
     # When the money moved: WeChat Pay's own time of SUCCESS (its update_time, the bill's date), cash at the desk
     paid_at = DateTimeField(null=True, index=True)
 
