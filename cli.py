@@ -50,7 +50,7 @@ def register(app):
         """Load the Cheng'an demo market (refused in production)."""
         if app.config["LINGONG_ENV"] == "production":
             raise click.ClickException("seed-demo is refused in production")
-        from services import demo
+        from services.reports import demo
 
         migrate_database(sandbox=app.config["WECHAT_SANDBOX"])
         with models.db.connection_context():
@@ -64,7 +64,7 @@ def register(app):
     @click.password_option()
     def create_staff(username, role, station_id, password):
         """Create a staff account."""
-        from services import accounts
+        from services.people import accounts
 
         with models.db.connection_context():
             staff = accounts.create_staff(username, password, role, station=station_id)
@@ -75,7 +75,7 @@ def register(app):
     @click.password_option()
     def set_password(username, password):
         """Set a staff member's password; their tokens and console sessions stop working."""
-        from services import accounts
+        from services.people import accounts
 
         with models.db.connection_context(), _refusals():
             accounts.change_password(username, password, utcnow())
@@ -85,7 +85,7 @@ def register(app):
     @click.option("--username", required=True)
     def deactivate_staff(username):
         """Stop a staff member signing in; their tokens and console sessions stop working."""
-        from services import accounts
+        from services.people import accounts
 
         with models.db.connection_context(), _refusals():
             accounts.deactivate_staff(username, utcnow())

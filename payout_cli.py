@@ -20,7 +20,7 @@ def payouts():
 @payouts.command("sweep")
 def sweep():
     """Query every WeChat payout in flight that is due and resolve it (idempotent; run every minute)."""
-    from services import payout_sweep
+    from services.payouts import sweep as payout_sweep
 
     with models.db.connection_context(), unit.scope():  # notices go once the command's work committed
         states = payout_sweep.sweep_inflight(utcnow())
@@ -30,7 +30,7 @@ def sweep():
 @payouts.command("cutoff")
 def cutoff():
     """Pay every worker what is owed (the daily cut-off; safe to run again)."""
-    from services import payouts as service
+    from services.payouts import transfers as service
 
     with models.db.connection_context(), unit.scope():  # notices go once the command's work committed
         summary = service.run_cutoff_payouts(utcnow())
@@ -80,10 +80,10 @@ def _why(reason, owed, policy):
 def pay(worker_id):
     """Pay one worker what is owed now, within the policy; exits 1 when nothing was paid."""
     from models import Worker
-    from services import ledger
-    from services import payout_policy
-    from services import payouts as service
     from services.errors import DomainError
+    from services.money import ledger
+    from services.payouts import policy as payout_policy
+    from services.payouts import transfers as service
 
     policy = payout_policy.current()
     with models.db.connection_context(), unit.scope():  # notices go once the command's work committed

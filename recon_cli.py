@@ -32,8 +32,8 @@ def register(app):
 
         Today is not over: it is checked so far (a provisional run, replaced by the nightly one). Future dates are
         refused."""
-        from services import reconciliation
         from services.clock import business_date
+        from services.reconciliation import nightly as reconciliation
 
         now = utcnow()
         yesterday = business_date(now) - dt.timedelta(days=1)
@@ -59,7 +59,7 @@ def register(app):
     def repair_running_totals():
         """Recompute account balances and earned totals from the ledger and inspections (after a finding of
         running_balance_off / earned_total_off: the rows are the truth, the totals follow them)."""
-        from services import ledger
+        from services.money import ledger
 
         with models.db.connection_context():
             off = ledger.repair_running_totals()
@@ -75,9 +75,9 @@ def register(app):
     @click.option("--csv", "as_csv", is_flag=True, help="write CSV instead of .xlsx")
     def statement(enterprise_id, worker_id, month, out_path, as_csv):
         """Write an enterprise's or a worker's monthly statement (.xlsx, or CSV with --csv)."""
-        from services import statement_files
-        from services import statements
         from services.errors import DomainError
+        from services.money import statement_files
+        from services.money import statements
 
         if (enterprise_id is None) == (worker_id is None):
             raise click.UsageError("give exactly one of --enterprise and --worker")

@@ -100,7 +100,7 @@ def worker_killed_mid_payout(db, url, fixture, seconds=5.0, kill_every=0.3, per_
     from models import Inspection
     from models import Payout
     from models import PayoutItem
-    from services import ledger
+    from services.money import ledger
     from wechat.sandbox.store import SandboxPayBill
 
     env = {**fixture["env"], "PAYOUT_MODE": "immediate", "PAYOUT_SWEEP_AFTER_SECONDS": "0"}

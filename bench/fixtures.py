@@ -114,7 +114,7 @@ def _scale_tokens(url, count):
     from models import Worker
     from models import db as database
     from models import utcnow
-    from services.accounts import issue_token
+    from services.people.accounts import issue_token
 
     with database.connection_context():
         busiest = (

@@ -93,7 +93,7 @@ def _ledger():
 
 
 def _running_totals():
-    from services import ledger
+    from services.money import ledger
 
     return [f"{kind} {row_id}: running total differs from its rows" for kind, row_id in ledger.running_totals_off()]
 

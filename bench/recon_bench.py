@@ -196,8 +196,8 @@ def run(db_kind, history_days, per_day, keep):
     import models
     from app import create_app
     from cli import migrate_database
-    from services import ledger
-    from services import reconciliation
+    from services.money import ledger
+    from services.reconciliation import nightly as reconciliation
     from wechat.sandbox.store import SANDBOX_MODELS
 
     app = create_app({"DATABASE_URL": url})
@@ -272,7 +272,7 @@ def rerun(url):
 
     import models
     from app import create_app
-    from services import reconciliation
+    from services.reconciliation import nightly as reconciliation
 
     app = create_app({"DATABASE_URL": url})
     peak = dt.date(2026, 11, 20)

@@ -13,13 +13,13 @@ from handlers.common import json_body
 from handlers.common import now
 from handlers.common import wechat_mp
 from handlers.common import worker_required
-from services import accounts
-from services import earnings
-from services import jobs_query
-from services import orders
-from services import pieces
-from services import worker_code
 from services.clock import iso_utc
+from services.money import earnings
+from services.people import accounts
+from services.people import worker_code
+from services.work import jobs_query
+from services.work import orders
+from services.work import pieces
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -8,11 +8,11 @@ from flask import request
 
 from handlers import edge
 from models import utcnow
-from services.accounts import resolve_token
-from services.accounts import worker_for_token
 from services.errors import BadRequest
 from services.errors import Forbidden
 from services.errors import Unauthorized
+from services.people.accounts import resolve_token
+from services.people.accounts import worker_for_token
 
 
 def now():

@@ -5,8 +5,8 @@ from flask import jsonify
 from flask import request
 
 from handlers.common import now
-from services import payout_notify
 from services.errors import DomainError
+from services.payouts import notify as payout_notify
 
 bp = Blueprint("pay_notify", __name__)
 

@@ -9,9 +9,9 @@ from handlers.common import json_body
 from handlers.common import now
 from handlers.common import staff_required
 from handlers.common import worker_required
-from services import payout_cash
-from services import payout_queries
 from services.clock import iso_utc
+from services.payouts import cash as payout_cash
+from services.payouts import queries as payout_queries
 
 bp = Blueprint("payouts", __name__, url_prefix="/api/v1")
 

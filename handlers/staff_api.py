@@ -12,15 +12,15 @@ from handlers.common import json_body
 from handlers.common import now
 from handlers.common import staff_required
 from models import Enterprise
-from services import accounts
-from services import catalog
-from services import inspections
-from services import jobs_query
-from services import login_guard
-from services import materials
 from services.clock import iso_utc
 from services.errors import TooManyRequests
-from services.scope import station_ids_for
+from services.people import accounts
+from services.people import signin as login_guard
+from services.people.scope import station_ids_for
+from services.work import catalog
+from services.work import inspections
+from services.work import jobs_query
+from services.work import materials
 
 bp = Blueprint("staff_api", __name__, url_prefix="/api/v1/staff")
 

@@ -10,10 +10,10 @@ from handlers.common import int_arg
 from handlers.common import json_body
 from handlers.common import now
 from handlers.common import staff_required
-from services import recon_queries
-from services import statement_files
-from services import statements
 from services.errors import BadRequest
+from services.money import statement_files
+from services.money import statements
+from services.reconciliation import findings as recon_queries
 
 bp = Blueprint("staff_recon", __name__, url_prefix="/api/v1/staff")
 

@@ -7,11 +7,11 @@ from models import CheckIn
 from models import LedgerTxn
 from models import Posting
 from models import Station
-from services import earnings
-from services import jobs_query
-from services import ledger
-from services import orders
 from services.clock import to_market
+from services.money import earnings
+from services.money import ledger
+from services.work import jobs_query
+from services.work import orders
 from wechat.commands import command
 
 HELP_TEXT = (
@@ -80,9 +80,9 @@ def _pairs(listed):
 
 
 def _recent_payouts(worker, limit=5):
-    """(when, amount_fen, state) of the worker's latest payouts: from services.payouts when present, else ledger."""
+    """(when, amount_fen, state) of the worker's latest payouts: from services.payouts.transfers when present, else ledger."""
     try:
-        from services import payouts
+        from services.payouts import transfers as payouts
     except ImportError:
         payouts = None
     if payouts is not None and hasattr(payouts, "recent_for_worker"):

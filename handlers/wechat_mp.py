@@ -11,8 +11,8 @@ from handlers.common import now as request_now
 from handlers.wechat_oa import answer
 from handlers.wechat_oa import endpoint
 from handlers.wechat_oa import refused
-from services import followers
-from services import notices
+from services.notices import outbox as notices
+from services.people import followers
 from wechat.callback import CallbackError
 from wechat.callback import verify_echo
 from wechat.kvstore import current_store

@@ -16,10 +16,10 @@ from flask import request
 from handlers import wechat_commands
 from handlers.common import now as request_now
 from handlers.common import worker_required
-from services import followers
-from services import notices
 from services.clock import iso_utc
 from services.errors import DomainError
+from services.notices import outbox as notices
+from services.people import followers
 from wechat import commands
 from wechat.callback import CallbackError
 from wechat.callback import Endpoint

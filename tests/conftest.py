@@ -14,8 +14,8 @@ from playhouse.migrations import Runner
 import models
 from app import create_app
 from cli import migrate_database
-from services import accounts
-from services import catalog
+from services.people import accounts
+from services.work import catalog
 from tests.invariants import assert_ledger_balanced
 
 EXTERNAL_DB = os.environ.get("DATABASE_URL", "")

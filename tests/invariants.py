@@ -5,7 +5,7 @@ from peewee import fn
 from models import Account
 from models import Inspection
 from models import Posting
-from services import ledger
+from services.money import ledger
 
 
 def assert_ledger_balanced():

@@ -9,8 +9,8 @@ from peewee import fn
 from models import Inspection
 from models import Payout
 from models import PayoutItem
-from services import ledger
-from services.payouts import FINAL
+from services.money import ledger
+from services.payouts.transfers import FINAL
 from tests.invariants import assert_ledger_balanced
 from wechat import pay as wechat_pay
 from wechat.sandbox import pay_bills

@@ -8,14 +8,14 @@ import pytest
 
 from models import Worker
 from models import utcnow
-from services import inspections
-from services import materials
-from services import orders
-from services import payout_sweep
-from services import payouts
-from services import pieces
 from services.clock import business_date
-from services.payout_cash import record_cash_payout
+from services.payouts import sweep as payout_sweep
+from services.payouts import transfers as payouts
+from services.payouts.cash import record_cash_payout
+from services.work import inspections
+from services.work import materials
+from services.work import orders
+from services.work import pieces
 from wechat import pay as wechat_pay
 from wechat.sandbox import pay_bills
 

@@ -8,9 +8,9 @@ import pytest
 from models import Payout
 from models import Worker
 from models import utcnow
-from services import inspections
-from services import orders
-from services import pieces
+from services.work import inspections
+from services.work import orders
+from services.work import pieces
 from wechat import pay as wechat_pay
 
 

@@ -8,8 +8,8 @@ from models import Order
 from models import ReconRun
 from models import Worker
 from models import utcnow
-from services import ledger
 from services.clock import business_date
+from services.money import ledger
 from tests.recon_helpers import DAY
 from tests.recon_helpers import inspect_more
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)

@@ -12,9 +12,9 @@ from models import DailyBalance
 from models import ReconFinding
 from models import ReconRun
 from models import utcnow
-from services import recon_runs
-from services import reconciliation
 from services.clock import business_date
+from services.reconciliation import nightly as reconciliation
+from services.reconciliation import runs as recon_runs
 from tests.recon_helpers import DAY
 from tests.recon_helpers import market_time
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)

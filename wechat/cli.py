@@ -169,7 +169,7 @@ def clear_faults():
 @with_appcontext
 def deliver_notices(limit):
     """Send due notices now (the scheduler runs the same every minute)."""
-    from services import notices
+    from services.notices import outbox as notices
 
     with models.db.connection_context():
         click.echo(json.dumps(notices.deliver_pending(models.utcnow(), limit)))
@@ -178,9 +178,9 @@ def deliver_notices(limit):
 @wechat.command("daily-summary")
 @with_appcontext
 def daily_summary():
-    """Write today's summary notice for every worker with accepted pieces (services.daily_summary), then deliver."""
-    from services import daily_summary as summaries
-    from services import notices
+    """Write today's summary notice for every worker with accepted pieces (services.notices.daily_summary), then deliver."""
+    from services.notices import daily_summary as summaries
+    from services.notices import outbox as notices
 
     now = models.utcnow()
     with models.db.connection_context():

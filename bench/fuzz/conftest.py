@@ -45,7 +45,7 @@ def app(tmp_path_factory):
         "SANDBOX_PAY_KEYS_DIR": str(tmp),
     })  # fmt: skip
     migrate_database(sandbox=True)
-    from services import demo
+    from services.reports import demo
 
     with application.app_context():
         models.db.connect(reuse_if_open=True)

@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from handlers.common import now
 from handlers.console import render
-from services.accounts import console_session
+from services.people.accounts import console_session
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 csrf = CSRFProtect()

@@ -12,10 +12,10 @@ from flask import url_for
 from handlers.common import now
 from handlers.console import bp
 from handlers.console.common import signed_in
-from services import accounts
-from services import login_guard
 from services.errors import DomainError
 from services.errors import TooManyRequests
+from services.people import accounts
+from services.people import signin as login_guard
 
 
 def _safe_next(target):

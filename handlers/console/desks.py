@@ -15,14 +15,14 @@ from handlers.console.common import once
 from handlers.console.common import signed_in
 from handlers.console.common import writer
 from models import Inspection
-from services import directory
-from services import inspections
-from services import ledger
-from services import material_balance
-from services import materials
-from services import worker_code
 from services.errors import BadRequest
 from services.errors import NotFound
+from services.money import ledger
+from services.people import directory
+from services.people import worker_code
+from services.work import inspections
+from services.work import material_balance
+from services.work import materials
 
 
 def _secret():

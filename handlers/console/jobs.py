@@ -1,5 +1,5 @@
 """Console jobs: publish (with bill of materials, allowed loss and quality standard), edit the rate for new orders,
-close to new orders. The rules live in services.catalog."""
+close to new orders. The rules live in services.work.catalog."""
 
 from flask import g
 from flask import render_template
@@ -15,13 +15,13 @@ from handlers.console.common import once
 from handlers.console.common import signed_in
 from handlers.console.common import writer
 from models import Enterprise
-from services import catalog
-from services import directory
-from services import jobs_query
 from services.errors import BadRequest
 from services.errors import NotFound
-from services.scope import ensure_station
-from services.scope import station_ids_for
+from services.people import directory
+from services.people.scope import ensure_station
+from services.people.scope import station_ids_for
+from services.work import catalog
+from services.work import jobs_query
 
 MATERIAL_ROWS = 4
 

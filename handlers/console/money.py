@@ -16,16 +16,16 @@ from handlers.console.common import once
 from handlers.console.common import signed_in
 from handlers.console.common import writer
 from models import Enterprise
-from services import directory
-from services import payout_board
-from services import payout_cash
-from services import recon_queries
-from services import statement_files
-from services import statements
 from services.clock import business_date
 from services.errors import BadRequest
-from services.scope import audit
-from services.scope import station_ids_for
+from services.money import statement_files
+from services.money import statements
+from services.payouts import board as payout_board
+from services.payouts import cash as payout_cash
+from services.people import directory
+from services.people.scope import audit
+from services.people.scope import station_ids_for
+from services.reconciliation import findings as recon_queries
 from services.unit import transaction
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

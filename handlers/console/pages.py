@@ -13,12 +13,12 @@ from handlers.console.common import once
 from handlers.console.common import signed_in
 from models import Enterprise
 from models import Station
-from services import catalog
-from services import dashboard as figures_of
-from services import directory
-from services import recon_queries
-from services import statistics
-from services.scope import station_ids_for
+from services.people import directory
+from services.people.scope import station_ids_for
+from services.reconciliation import findings as recon_queries
+from services.reports import dashboard as figures_of
+from services.reports import statistics
+from services.work import catalog
 
 
 def _last_recon():

@@ -10,7 +10,7 @@ import pytest
 
 from models import AuditLog
 from models import AuthToken
-from services import accounts
+from services.people import accounts
 from tests.console.conftest import csrf_from
 
 

@@ -1,4 +1,4 @@
-"""services.dashboard figures: per station, county totals, payouts attributed to the cash desk or to the stations
+"""services.reports.dashboard figures: per station, county totals, payouts attributed to the cash desk or to the stations
 whose pieces they settle."""
 
 from models import Inspection
@@ -6,8 +6,8 @@ from models import Payout
 from models import PayoutItem
 from models import Worker
 from models import utcnow
-from services import dashboard
 from services.clock import business_date
+from services.reports import dashboard
 
 
 def _payout(worker, state, fen, now, station=None, n=[0]):  # noqa: B006 - a counter for bill numbers

@@ -8,8 +8,8 @@ from models import Payout
 from models import ReconFinding
 from models import ReconRun
 from models import utcnow
-from services import ledger
 from services.clock import business_date
+from services.money import ledger
 
 
 def _inspect(form_post, order_id, accepted=10):

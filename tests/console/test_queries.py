@@ -8,12 +8,12 @@ from models import ReconFinding
 from models import ReconRun
 from models import Worker
 from models import utcnow
-from services import catalog
-from services import inspections
-from services import materials
-from services import orders
-from services import payout_cash
-from services import pieces
+from services.payouts import cash as payout_cash
+from services.work import catalog
+from services.work import inspections
+from services.work import materials
+from services.work import orders
+from services.work import pieces
 
 _serial = iter(range(1, 10_000))
 

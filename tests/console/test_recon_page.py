@@ -3,8 +3,8 @@
 import datetime as dt
 
 from models import utcnow
-from services import reconciliation
 from services.clock import business_date
+from services.reconciliation import nightly as reconciliation
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)
 
 

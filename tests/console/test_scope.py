@@ -1,7 +1,7 @@
 """Station staff see and change only their own station: other stations' pages answer 403 with a Chinese page."""
 
 from models import Inspection
-from services import worker_code
+from services.people import worker_code
 
 
 def test_other_station_pages_are_forbidden(client, loop, console_login, form_post, make_staff):

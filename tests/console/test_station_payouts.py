@@ -6,13 +6,13 @@ import pytest
 from models import Payout
 from models import Worker
 from models import utcnow
-from services import dashboard
-from services import inspections
-from services import orders
-from services import payout_board
-from services import payout_sweep
-from services import payouts
-from services import pieces
+from services.payouts import board as payout_board
+from services.payouts import sweep as payout_sweep
+from services.payouts import transfers as payouts
+from services.reports import dashboard
+from services.work import inspections
+from services.work import orders
+from services.work import pieces
 from wechat import pay as wechat_pay
 from wechat.sandbox import pay_bills
 

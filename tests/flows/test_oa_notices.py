@@ -5,8 +5,8 @@ import datetime as dt
 from models import Notice
 from models import Payout
 from models import utcnow
-from services import daily_summary
-from services import notices
+from services.notices import daily_summary
+from services.notices import outbox as notices
 from tests.oa_helpers import oa_endpoint_fixture  # noqa: F401 (fixtures)
 from tests.oa_helpers import oa_push_fixture  # noqa: F401
 from tests.oa_helpers import oa_user_fixture  # noqa: F401

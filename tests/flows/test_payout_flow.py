@@ -7,7 +7,7 @@ from models import LedgerTxn
 from models import Notice
 from models import PayNotifyReceipt
 from models import Payout
-from services import ledger
+from services.money import ledger
 from tests.payout_helpers import market_fixture  # noqa: F401 (the `market` fixture)
 from tests.payout_helpers import payouts_of
 from wechat.sandbox import pay_notify

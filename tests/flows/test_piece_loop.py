@@ -7,7 +7,7 @@ from models import Job
 from models import LedgerTxn
 from models import Order
 from models import PieceReport
-from services import ledger
+from services.money import ledger
 
 pytestmark = pytest.mark.usefixtures("ledger_check")
 

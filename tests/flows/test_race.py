@@ -4,7 +4,7 @@ import multiprocessing
 
 from models import Job
 from models import Order
-from services import ledger
+from services.money import ledger
 
 RACERS = 12
 

@@ -61,7 +61,7 @@ def test_order_limits(client, world, body, status):
 
 
 def test_unknown_closed_and_out_of_window_jobs(client, world, admin):
-    from services import catalog
+    from services.work import catalog
 
     before = snapshot()
     assert_error(client.post("/api/v1/jobs/9999/orders", headers=world["bob_h"], json={"quantity": 1, "request_id": "a"}), 404)

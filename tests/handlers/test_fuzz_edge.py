@@ -13,8 +13,8 @@ import pytest
 
 import models
 from handlers.openapi import OPERATIONS
-from services import payouts
 from services.clock import business_date
+from services.payouts import transfers as payouts
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 DEEP = "[" * 20000 + "]" * 20000

@@ -4,8 +4,8 @@ import datetime as dt
 
 from models import Job
 from models import utcnow
-from services import reconciliation
 from services.clock import business_date
+from services.reconciliation import nightly as reconciliation
 from tests.recon_helpers import DAY
 from tests.recon_helpers import market_time
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)

@@ -1,7 +1,7 @@
 """The evening summary notice: one per worker with pieces accepted today, never twice for a date."""
 
 from models import Notice
-from services.daily_summary import enqueue_daily_summaries
+from services.notices.daily_summary import enqueue_daily_summaries
 from tests.recon_helpers import DAY
 from tests.recon_helpers import market_time
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)

@@ -6,8 +6,8 @@ import pytest
 
 from models import LedgerTxn
 from models import Posting
-from services import ledger
-from services.ledger import UnbalancedTransaction
+from services.money import ledger
+from services.money.ledger import UnbalancedTransaction
 
 DAY = dt.date(2026, 11, 28)
 

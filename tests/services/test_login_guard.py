@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 
 from models import AuditLog
-from services import login_guard
-from services import throttle
 from services.errors import TooManyRequests
 from services.errors import Unauthorized
+from services.people import signin as login_guard
+from services.people import throttle
 
 RIGHT = "station-password"
 
@@ -77,7 +77,7 @@ def test_one_address_guessing_every_username_locks_nobody_out(staff, admin, now,
 
 def test_one_stranger_guessing_a_username_never_slows_the_user_elsewhere(admin, now):
     at = now
-    for _ in range(12):  # more than the username's 10 free, as fast as the stranger's own gate lets them
+    for _ in range(12):  # more than the username's 10 free, as the stranger's own gate lets them
         at += dt.timedelta(seconds=901)
         fail("admin", "203.0.113.66", at)
     assert refused("admin", "admin-password", "203.0.113.66", at) == 2 ** (12 - 5)
@@ -111,7 +111,7 @@ def test_failures_are_forgotten_after_an_hour(staff, now):
 
 
 def test_unknown_and_inactive_usernames_are_refused_alike(staff, now):
-    from services import accounts
+    from services.people import accounts
 
     accounts.deactivate_staff(staff.username, now)
     for name in (staff.username, "ghost"):

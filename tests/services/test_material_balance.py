@@ -1,4 +1,4 @@
-"""Materials on one balance rule (services.material_balance): what a worker still holds for unfinished pieces is in
+"""Materials on one balance rule (services.work.material_balance): what a worker still holds for unfinished pieces is in
 hand, not loss; loss is never negative; pieces inspected without their materials issued are a reconciliation finding."""
 
 import csv
@@ -11,14 +11,14 @@ import pytest
 
 from models import ReconFinding
 from models import Worker
-from services import inspections
-from services import material_balance
-from services import materials
-from services import orders
-from services import pieces
-from services import reconciliation
-from services import statement_files
-from services import statements
+from services.money import statement_files
+from services.money import statements
+from services.reconciliation import nightly as reconciliation
+from services.work import inspections
+from services.work import material_balance
+from services.work import materials
+from services.work import orders
+from services.work import pieces
 from tests.conftest import at
 from tests.recon_helpers import DAY
 from tests.recon_helpers import market_time

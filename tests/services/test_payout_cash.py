@@ -2,7 +2,7 @@
 
 from models import Payout
 from models import PayoutItem
-from services import ledger
+from services.money import ledger
 from tests.payout_helpers import market_fixture  # noqa: F401 (the `market` fixture)
 from tests.payout_helpers import payouts_of
 
@@ -43,7 +43,7 @@ def test_cash_payout_posts_to_the_station_and_the_rest_goes_by_wechat(
     assert client.post("/api/v1/staff/payouts/cash", headers=headers, json=body).status_code == 401
 
     from models import utcnow
-    from services import payouts
+    from services.payouts import transfers as payouts
 
     (wechat,), _ = payouts.payout_for_worker(worker, utcnow())
     assert wechat.amount_fen == 360

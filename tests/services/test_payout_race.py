@@ -7,9 +7,9 @@ from models import LedgerTxn
 from models import PayNotifyReceipt
 from models import Payout
 from models import utcnow
-from services import ledger
-from services import payout_notify
-from services import payouts
+from services.money import ledger
+from services.payouts import notify as payout_notify
+from services.payouts import transfers as payouts
 from tests.payout_helpers import market_fixture  # noqa: F401 (the `market` fixture)
 from tests.payout_helpers import payouts_of
 from wechat.sandbox import pay_bills

@@ -9,10 +9,10 @@ from models import LedgerTxn
 from models import Payout
 from models import Worker
 from models import utcnow
-from services import ledger
-from services import payout_sweep
-from services import payouts
 from services.errors import Conflict
+from services.money import ledger
+from services.payouts import sweep as payout_sweep
+from services.payouts import transfers as payouts
 from tests.payout_helpers import market_fixture  # noqa: F401 (the `market` fixture)
 from tests.payout_helpers import payouts_of
 from wechat.sandbox import pay_bills

@@ -23,13 +23,13 @@ from models import Posting
 from models import ReconFinding
 from models import ReconRun
 from models import Worker
-from services import ledger
-from services import materials
-from services import payout_sweep
-from services import payouts
-from services import recon_runs
-from services import reconciliation
 from services.errors import BadRequest
+from services.money import ledger
+from services.payouts import sweep as payout_sweep
+from services.payouts import transfers as payouts
+from services.reconciliation import nightly as reconciliation
+from services.reconciliation import runs as recon_runs
+from services.work import materials
 from tests.recon_helpers import DAY
 from tests.recon_helpers import inspect_more
 from tests.recon_helpers import market_time
@@ -295,7 +295,7 @@ def test_findings_notify_admins_once_and_keep_staff_notes(seeded, admin):
     _, _, findings = run_day()
     notices = list(models.StaffNotice.select())
     assert [(n.staff_id, n.kind) for n in notices] == [(admin.id, "recon_findings")]
-    from services import recon_queries
+    from services.reconciliation import findings as recon_queries
 
     finding = ReconFinding.get()
     recon_queries.acknowledge_finding(admin, finding.id, "在查", NIGHT)
@@ -308,7 +308,7 @@ def test_findings_notify_admins_once_and_keep_staff_notes(seeded, admin):
 
 
 def test_corrections_count_in_what_a_piece_is_worth(seeded):
-    from services import inspections
+    from services.work import inspections
 
     original = inspection_of(seeded, "alice")  # 55 accepted x 12 fen = 660, all settled by alice's payout
     inspections.correct(seeded.staff, original.id, 57, 1, 2, "fix-alice", market_time(DAY, 18), note="复检")

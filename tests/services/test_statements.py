@@ -10,10 +10,10 @@ from peewee import fn
 
 from models import Account
 from models import Posting
-from services import statement_files
-from services import statements
 from services.errors import BadRequest
 from services.errors import Forbidden
+from services.money import statement_files
+from services.money import statements
 from tests.recon_helpers import DAY
 from tests.recon_helpers import seed_day
 from tests.recon_helpers import seeded_fixture  # noqa: F401 (the `seeded` fixture)

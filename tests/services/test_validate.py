@@ -2,9 +2,9 @@
 
 import pytest
 
-from services import materials
 from services import validate
 from services.errors import BadRequest
+from services.work import materials
 
 
 @pytest.mark.parametrize("value", ["a\x00b", "\ud800", "名字\udfff", None, 1, ["a"], {"a": 1}, True])
@@ -40,7 +40,7 @@ def test_move_materials_refuses_a_material_id_that_is_no_id(admin, make_job, log
     from models import MaterialMovement
     from models import Order
     from models import utcnow
-    from services import orders
+    from services.work import orders
 
     job = make_job()
     worker, _ = login("alice")

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from models import Worker
-from services import followers
-from services import throttle
+from services.people import followers
+from services.people import throttle
 from tests.oa_helpers import reply_text
 
 

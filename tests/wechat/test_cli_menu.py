@@ -55,7 +55,7 @@ def test_simulate_posts_signed_pushes(runner, login, encrypted):
 
 def test_sent_faults_and_delivery_commands(runner, login):
     from models import utcnow
-    from services import notices
+    from services.notices import outbox as notices
 
     worker, _ = login("alice")
     runner.invoke(args=["wechat", "simulate", "--user", "test-alice", "subscribe"])
@@ -76,7 +76,7 @@ def test_sent_faults_and_delivery_commands(runner, login):
 def test_consent_command_records_consent_and_enables_mini_program_notices(runner, login):
     from models import SubscribeConsent
     from models import utcnow
-    from services import notices
+    from services.notices import outbox as notices
 
     worker, _ = login("nina")
     result = runner.invoke(args=["wechat", "consent", "--user", "test-nina", "--count", "2"])

@@ -9,7 +9,7 @@ from models import Notice
 from models import SubscribeConsent
 from models import Worker
 from models import utcnow
-from services import notices
+from services.notices import outbox as notices
 from services.unit import transaction
 from tests.oa_helpers import reply_text
 from wechat.sandbox import oa as sandbox_oa

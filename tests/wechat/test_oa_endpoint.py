@@ -219,7 +219,7 @@ def test_racing_scans_of_one_worker_are_one_arrival(app, bound, make_station):
     """Two different scans (two dedupe keys) handled at once in two threads: still one check-in."""
     import threading
 
-    from services import followers
+    from services.people import followers
 
     worker, _, _ = bound
     station = make_station()

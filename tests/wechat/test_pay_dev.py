@@ -1,7 +1,7 @@
 """The sandbox's developer controls: the worker's tap via /_sandbox/pay/confirm and `flask sandbox-pay`."""
 
 from models import Payout
-from services import ledger
+from services.money import ledger
 from tests.payout_helpers import market_fixture  # noqa: F401 (the `market` fixture)
 from tests.payout_helpers import payouts_of
 

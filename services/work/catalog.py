@@ -11,9 +11,9 @@ from services import validate
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
-from services.scope import audit
-from services.scope import ensure_admin
-from services.scope import ensure_station
+from services.people.scope import audit
+from services.people.scope import ensure_admin
+from services.people.scope import ensure_station
 
 MAX_RATE_FEN = 100_000
 STATION_KINDS = ("market", "village")

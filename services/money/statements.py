@@ -19,12 +19,12 @@ from models import Payout
 from models import Posting
 from models import Station
 from models import Worker
-from services import material_balance
 from services.clock import day_bounds_utc
 from services.errors import BadRequest
 from services.errors import Forbidden
 from services.errors import NotFound
-from services.scope import station_ids_for
+from services.people.scope import station_ids_for
+from services.work import material_balance
 
 
 def month_bounds(month):

@@ -12,8 +12,8 @@ from prepared import as_model
 from prepared import model_columns
 from services import validate
 from services.errors import Conflict
-from services.orders import get_own_order
 from services.unit import once
+from services.work.orders import get_own_order
 
 
 def report_pieces(worker, order_id, quantity, request_id, now):

@@ -13,11 +13,11 @@ from models import Order
 from models import Staff
 from models import Station
 from models import Worker
-from services import ledger
-from services import worker_code
 from services.errors import Forbidden
 from services.errors import NotFound
-from services.scope import station_ids_for
+from services.money import ledger
+from services.people import worker_code
+from services.people.scope import station_ids_for
 
 
 def linked(station_ids):

@@ -16,13 +16,13 @@ from models import Payout
 from models import Posting
 from models import Worker
 from models import lock_worker
-from services import ledger
-from services import notices
-from services import payout_policy
 from services.clock import business_date
 from services.errors import Conflict
 from services.errors import DomainError
-from services.payout_items import allocate
+from services.money import ledger
+from services.notices import outbox as notices
+from services.payouts import policy as payout_policy
+from services.payouts.items import allocate
 from services.unit import transaction
 from wechat import pay as wechat_pay
 from wechat.pay import PayAmbiguous

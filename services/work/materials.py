@@ -4,15 +4,15 @@ from peewee import fn
 
 from models import JobMaterial
 from models import MaterialMovement
-from services import material_balance
 from services import unit
 from services import validate
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
 from services.idempotency import row_key
-from services.inspections import order_for
-from services.scope import audit
+from services.people.scope import audit
+from services.work import material_balance
+from services.work.inspections import order_for
 
 KINDS = ("issue", "return")
 

@@ -3,9 +3,9 @@ materials issued, materials used beyond what was issued, and finished orders who
 """
 
 from models import Order
-from services import material_balance
-from services.recon_context import Finding
-from services.recon_context import check
+from services.reconciliation.context import Finding
+from services.reconciliation.context import check
+from services.work import material_balance
 
 
 def _lines(day):

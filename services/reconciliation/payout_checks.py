@@ -10,16 +10,16 @@ from models import Payout
 from models import PayoutItem
 from models import db
 from models import is_sqlite
-from services.recon_context import Finding
-from services.recon_context import check
-from services.recon_context import chunks
+from services.reconciliation.context import Finding
+from services.reconciliation.context import check
+from services.reconciliation.context import chunks
 from wechat.pay import PENDING_STATES
 
 FINAL = ("SUCCESS", "FAIL", "CANCELLED")
 RELEASED = ("FAIL", "CANCELLED")
 IN_FLIGHT = ("CREATED", *sorted(PENDING_STATES))  # listed, so the state index is used
 STUCK_GRACE = dt.timedelta(minutes=30)
-# ledger txn key suffix (payout:<out_bill_no>:<suffix>) -> txn kind, as services/payouts.py posts them
+# ledger txn key suffix (payout:<out_bill_no>:<suffix>) -> txn kind, as services/payouts/transfers.py posts them
 OUTCOME_TXNS = {"send": "payout_send", "paid": "payout_paid", "reverse": "payout_reversed", "cash": "payout_cash"}
 
 

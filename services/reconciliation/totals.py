@@ -18,10 +18,10 @@ from models import Account
 from models import LedgerTxn
 from models import Posting
 from models import db
-from services import ledger
 from services.clock import business_date
-from services.recon_context import Finding
-from services.recon_context import check
+from services.money import ledger
+from services.reconciliation.context import Finding
+from services.reconciliation.context import check
 
 
 def _balances_and_later_movement(day):

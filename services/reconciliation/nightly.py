@@ -19,18 +19,18 @@ from models import ReconRun
 from models import Staff
 from models import StaffNotice
 from models import utcnow
-from services import recon_bill  # noqa: F401 - registers its checks
-from services import recon_ledger
-from services import recon_materials  # noqa: F401 - registers its checks
-from services import recon_ops  # noqa: F401 - registers its checks
-from services import recon_payouts  # noqa: F401 - registers its checks
-from services import recon_runs
-from services import recon_totals  # noqa: F401 - registers its checks (after the closing balances)
 from services.clock import business_date
 from services.clock import iso_utc
-from services.recon_context import CHECKS
-from services.recon_context import Day
-from services.recon_runs import TakenOver
+from services.reconciliation import bill as recon_bill  # noqa: F401 - registers its checks
+from services.reconciliation import counters as recon_ops  # noqa: F401 - registers its checks
+from services.reconciliation import ledger_checks as recon_ledger
+from services.reconciliation import materials_checks as recon_materials  # noqa: F401 - registers its checks
+from services.reconciliation import payout_checks as recon_payouts  # noqa: F401 - registers its checks
+from services.reconciliation import runs as recon_runs
+from services.reconciliation import totals as recon_totals  # noqa: F401 - registers its checks (after the closing balances)
+from services.reconciliation.context import CHECKS
+from services.reconciliation.context import Day
+from services.reconciliation.runs import TakenOver
 from services.unit import transaction
 
 log = logging.getLogger(__name__)

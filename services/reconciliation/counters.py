@@ -15,8 +15,8 @@ from models import Order
 from models import Payout
 from models import PieceReport
 from models import db
-from services.recon_context import Finding
-from services.recon_context import check
+from services.reconciliation.context import Finding
+from services.reconciliation.context import check
 
 
 def _sums(model, group_field, fields, orders):

@@ -3,7 +3,6 @@
 from models import Payout
 from models import Worker
 from models import lock_worker
-from services import ledger
 from services import unit
 from services import validate
 from services.clock import business_date
@@ -11,11 +10,12 @@ from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
 from services.idempotency import row_key
-from services.payout_items import allocate
-from services.payout_items import unsettled_fen
-from services.payouts import new_out_bill_no
-from services.scope import audit
-from services.scope import ensure_station
+from services.money import ledger
+from services.payouts.items import allocate
+from services.payouts.items import unsettled_fen
+from services.payouts.transfers import new_out_bill_no
+from services.people.scope import audit
+from services.people.scope import ensure_station
 
 
 def record_cash_payout(staff, worker_id, amount_fen, request_id, now, station_id=None):

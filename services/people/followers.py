@@ -16,9 +16,9 @@ from prepared import Arg
 from prepared import Prepared
 from prepared import as_model
 from prepared import model_columns
-from services import throttle
 from services.errors import NotFound
 from services.errors import TooManyRequests
+from services.people import throttle
 from services.unit import transaction
 
 BIND_CODE_TTL = 600  # seconds a bind code works

@@ -14,7 +14,7 @@ from models import Payout
 from models import Posting
 from models import Station
 from models import Worker
-from services import directory
+from services.people import directory
 
 GROUPS = {
     "in_flight": ("CREATED", "ACCEPTED", "PROCESSING", "TRANSFERING", "CANCELING"),

@@ -16,9 +16,9 @@ from services.clock import iso_utc
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
-from services.recon_runs import refuse_future
-from services.scope import audit
-from services.scope import ensure_admin
+from services.people.scope import audit
+from services.people.scope import ensure_admin
+from services.reconciliation.runs import refuse_future
 
 
 def latest_run():

@@ -1,5 +1,5 @@
 """Workers and staff: mini-program login, phone binding, profile, bearer tokens and console sessions, sign-out,
-staff passwords and deactivation (staff sign-in itself is services/login_guard.py)."""
+staff passwords and deactivation (staff sign-in itself is services/people/signin.py)."""
 
 import datetime as dt
 import hashlib
@@ -23,7 +23,7 @@ from services.errors import BadRequest
 from services.errors import NotFound
 from services.errors import Unauthorized
 from services.errors import Unavailable
-from services.scope import audit
+from services.people.scope import audit
 from services.unit import transaction
 from wechat.errors import WeChatError
 

@@ -3,10 +3,10 @@
 from peewee import fn
 
 from models import Inspection
-from services import ledger
-from services import notices
 from services.clock import business_date
 from services.clock import day_bounds_utc
+from services.money import ledger
+from services.notices import outbox as notices
 from services.unit import transaction
 
 

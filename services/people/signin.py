@@ -14,12 +14,12 @@ from werkzeug.security import generate_password_hash
 from models import KeyValue
 from models import Staff
 from models import upsert
-from services import accounts
-from services import throttle
 from services.errors import BadRequest
 from services.errors import TooManyRequests
 from services.errors import Unauthorized
-from services.scope import audit
+from services.people import accounts
+from services.people import throttle
+from services.people.scope import audit
 from services.unit import transaction
 
 CHANNELS = ("console", "api")

@@ -5,9 +5,9 @@ from models import Job
 from models import Order
 from models import Payout
 from models import PayoutItem
-from services import ledger
-from services import payout_sweep
 from services.errors import NotFound
+from services.money import ledger
+from services.payouts import sweep as payout_sweep
 from wechat import pay as wechat_pay
 
 

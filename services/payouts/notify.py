@@ -11,10 +11,10 @@ from peewee import IntegrityError
 
 from models import PayNotifyReceipt
 from models import Payout
-from services import payouts
 from services.errors import BadRequest
 from services.errors import NotFound
 from services.errors import Unauthorized
+from services.payouts import transfers as payouts
 from services.unit import transaction
 from wechat import pay as wechat_pay
 from wechat.pay import NotifyRejected

@@ -6,9 +6,9 @@ may fall on the day before we heard of it; amounts come in yuan and are converte
 
 from models import Payout
 from models import db
-from services.recon_context import Finding
-from services.recon_context import check
-from services.recon_context import chunks
+from services.reconciliation.context import Finding
+from services.reconciliation.context import check
+from services.reconciliation.context import chunks
 
 
 def pay_bill_source(day):

@@ -8,13 +8,13 @@ import datetime as dt
 import logging
 
 from models import Payout
-from services import payout_policy
 from services.errors import DomainError
-from services.payouts import FINAL
-from services.payouts import apply_bill
-from services.payouts import defer_check
-from services.payouts import ensure_package_info
-from services.payouts import resolve_by_query
+from services.payouts import policy as payout_policy
+from services.payouts.transfers import FINAL
+from services.payouts.transfers import apply_bill
+from services.payouts.transfers import defer_check
+from services.payouts.transfers import ensure_package_info
+from services.payouts.transfers import resolve_by_query
 from wechat import pay as wechat_pay
 from wechat.pay import PayAmbiguous
 from wechat.pay import PayRejected

@@ -10,9 +10,9 @@ from models import Inspection
 from models import LedgerTxn
 from models import Posting
 from models import ReconRun
-from services.recon_context import Finding
-from services.recon_context import check
-from services.recon_context import chunks
+from services.reconciliation.context import Finding
+from services.reconciliation.context import check
+from services.reconciliation.context import chunks
 
 EARNING_KINDS = ("earning", "earning_correction")
 WORKER_KINDS = ("worker_payable", "worker_inflight")

@@ -6,8 +6,8 @@ from models import Enterprise
 from models import Job
 from models import Staff
 from models import Station
-from services import accounts
-from services import catalog
+from services.people import accounts
+from services.work import catalog
 
 DEMO_PASSWORD = "lingong-demo"
 

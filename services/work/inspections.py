@@ -10,9 +10,6 @@ from models import Inspection
 from models import Job
 from models import Order
 from models import Worker
-from services import ledger
-from services import notices
-from services import payouts
 from services import unit
 from services import validate
 from services.clock import business_date
@@ -20,9 +17,12 @@ from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
 from services.idempotency import row_key
-from services.scope import audit
-from services.scope import ensure_station
-from services.scope import station_ids_for
+from services.money import ledger
+from services.notices import outbox as notices
+from services.payouts import transfers as payouts
+from services.people.scope import audit
+from services.people.scope import ensure_station
+from services.people.scope import station_ids_for
 
 
 def order_for(staff, order_id):
