@@ -1,6 +1,6 @@
 """What one reconciliation of a business day sees: the day's rows, loaded once per table, and the checks' registry.
 
-Every check is a function `check(day) -> iterable of Finding`, registered with `@check(name)` in run order.
+Every check is a function `check(day) -> iterable of Finding`; nightly.CHECKS lists them in their run order.
 """
 
 import datetime as dt
@@ -17,18 +17,6 @@ from models import PieceReport
 from models import Posting
 from models import db
 from services.clock import day_bounds_utc
-
-CHECKS = []
-
-
-def check(name):
-    """Register a check function under `name` (run in registration order)."""
-
-    def register(fn):
-        CHECKS.append((name, fn))
-        return fn
-
-    return register
 
 
 @dataclass

@@ -11,7 +11,6 @@ from models import LedgerTxn
 from models import Posting
 from models import ReconRun
 from services.reconciliation.context import Finding
-from services.reconciliation.context import check
 from services.reconciliation.context import chunks
 
 EARNING_KINDS = ("earning", "earning_correction")
@@ -23,7 +22,6 @@ def _yuan(fen):
     return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}元"
 
 
-@check("transactions_balance")
 def transactions_balance(day):
     """Every ledger transaction of the day sums to zero and has legs."""
     totals = {}
@@ -44,7 +42,6 @@ def transactions_balance(day):
             )
 
 
-@check("earnings_match_inspections")
 def earnings_match_inspections(day):
     """Each accepted inspection has exactly one earning posting of accepted × locked rate; none lacks its inspection."""
     by_inspection = {}
@@ -165,7 +162,6 @@ def opening_balances(day):
     return {aid: int(total) for aid, total in rows if total}
 
 
-@check("closing_balances")
 def closing_balances(day):
     """Yesterday's closing plus today's postings equals today's closing; no worker balance ever goes negative."""
     opening = opening_balances(day)

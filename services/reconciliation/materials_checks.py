@@ -4,7 +4,6 @@ materials issued, materials used beyond what was issued, and finished orders who
 
 from models import Order
 from services.reconciliation.context import Finding
-from services.reconciliation.context import check
 from services.work import material_balance
 
 
@@ -26,7 +25,6 @@ def _detail(order, line):
     return {"order": order.id, "material": line["material_id"], **{k: line[k] for k in material_balance.KEYS}}
 
 
-@check("materials_issued")
 def materials_issued(day):
     """Pieces were accepted or rejected for an order that never had a material of its job issued (one per order)."""
     missing = {}
@@ -44,7 +42,6 @@ def materials_issued(day):
         )
 
 
-@check("materials_balance")
 def materials_balance(day):
     """Per order and material: used no more than issued net; a finished order's loss within the allowance."""
     day.stats["material_lines"] = 0

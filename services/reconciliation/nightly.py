@@ -21,19 +21,35 @@ from models import StaffNotice
 from models import utcnow
 from services.clock import business_date
 from services.clock import iso_utc
-from services.reconciliation import bill as recon_bill  # noqa: F401 - registers its checks
-from services.reconciliation import counters as recon_ops  # noqa: F401 - registers its checks
+from services.reconciliation import bill as recon_bill
+from services.reconciliation import counters as recon_ops
 from services.reconciliation import ledger_checks as recon_ledger
-from services.reconciliation import materials_checks as recon_materials  # noqa: F401 - registers its checks
-from services.reconciliation import payout_checks as recon_payouts  # noqa: F401 - registers its checks
+from services.reconciliation import materials_checks as recon_materials
+from services.reconciliation import payout_checks as recon_payouts
 from services.reconciliation import runs as recon_runs
-from services.reconciliation import totals as recon_totals  # noqa: F401 - registers its checks (after the closing balances)
-from services.reconciliation.context import CHECKS
+from services.reconciliation import totals as recon_totals
 from services.reconciliation.context import Day
 from services.reconciliation.runs import TakenOver
 from services.unit import transaction
 
 log = logging.getLogger(__name__)
+
+# The checks of a day in their run order: the ledger first (the closing balances it stores are what the running
+# totals are checked against last), then the counters, materials and payouts, then WeChat Pay's bill.
+CHECKS = [
+    ("transactions_balance", recon_ledger.transactions_balance),
+    ("earnings_match_inspections", recon_ledger.earnings_match_inspections),
+    ("closing_balances", recon_ledger.closing_balances),
+    ("counters_match_rows", recon_ops.counters_match_rows),
+    ("request_ids_unique", recon_ops.request_ids_unique),
+    ("materials_issued", recon_materials.materials_issued),
+    ("materials_balance", recon_materials.materials_balance),
+    ("payouts_match_postings", recon_payouts.payouts_match_postings),
+    ("nothing_settled_twice", recon_payouts.nothing_settled_twice),
+    ("no_payout_stuck", recon_payouts.no_payout_stuck),
+    ("payouts_match_bill", recon_bill.payouts_match_bill),
+    ("running_totals", recon_totals.running_totals),
+]
 
 
 class SimulatedCrash(RuntimeError):

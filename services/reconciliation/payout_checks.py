@@ -11,7 +11,6 @@ from models import PayoutItem
 from models import db
 from models import is_sqlite
 from services.reconciliation.context import Finding
-from services.reconciliation.context import check
 from services.reconciliation.context import chunks
 from wechat.pay import PENDING_STATES
 
@@ -38,7 +37,6 @@ def _expected_txns(payout, finished_today):
     return wanted
 
 
-@check("payouts_match_postings")
 def payouts_match_postings(day):
     """Each payout of the day equals its pieces and its ledger postings; no payout posting lacks its payout."""
     made = list(Payout.select().where(Payout.business_date == day.date))
@@ -138,7 +136,6 @@ def _table(name):
     return f"{open_quote}{name}{close_quote}"
 
 
-@check("nothing_settled_twice")
 def nothing_settled_twice(day):
     """No accepted piece is settled by live payouts for more than it is worth."""
     made = Payout.select(Payout.id).where(Payout.business_date == day.date)
@@ -186,7 +183,6 @@ def nothing_settled_twice(day):
             )
 
 
-@check("no_payout_stuck")
 def no_payout_stuck(day):
     """No WeChat payout is still in flight past its confirmation deadline (as of the day's end or now)."""
     cutoff = min(day.now, day.end) - STUCK_GRACE

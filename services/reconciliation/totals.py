@@ -21,7 +21,6 @@ from models import db
 from services.clock import business_date
 from services.money import ledger
 from services.reconciliation.context import Finding
-from services.reconciliation.context import check
 
 
 def _balances_and_later_movement(day):
@@ -38,7 +37,6 @@ def _balances_and_later_movement(day):
     return db.execute(query).fetchall()
 
 
-@check("running_totals")
 def running_totals(day):
     """Every running balance equals the day's closing plus later postings; every earned total its inspections."""
     if day.closing is None or day.date >= business_date(day.now):
