@@ -17,15 +17,13 @@ from peewee import InterfaceError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-import cli
+import commands
 import models
-import payout_cli
 from database import is_unavailable
 from database import open_database
 from handlers import edge
 from services import clock
 from services.errors import DomainError
-from wechat import cli as wechat_cli
 from wechat import clients
 from wechat import kvstore
 from wechat.sandbox import create_sandbox_app
@@ -136,9 +134,7 @@ def create_app(test_config=None):
 
     lane.install(app, {"/wechat/oa": wechat_oa.answer_push, "/wechat/mp": wechat_mp.answer_push})
     _trust_proxies(app)
-    cli.register(app)
-    app.cli.add_command(wechat_cli.wechat)
-    app.cli.add_command(payout_cli.payouts)
+    commands.register(app)
     pay_dev.register(app)
     from handlers import after_response
 

@@ -195,7 +195,7 @@ def run(db_kind, history_days, per_day, keep):
     os.environ.update(DATABASE_URL=url, LINGONG_ENV="bench", WECHAT_SANDBOX="1")
     import models
     from app import create_app
-    from cli import migrate_database
+    from commands.setup import migrate_database
     from services.money import ledger
     from services.reconciliation import nightly as reconciliation
     from wechat.sandbox.store import SANDBOX_MODELS

@@ -70,7 +70,7 @@ def make_app(tmp_path):
     """make_app(**config) -> the real application (sandbox on) on a fresh SQLite file, inside an app context."""
     import models
     from app import create_app
-    from cli import migrate_database
+    from commands.setup import migrate_database
 
     contexts = []
 

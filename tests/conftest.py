@@ -13,7 +13,7 @@ from playhouse.migrations import Runner
 
 import models
 from app import create_app
-from cli import migrate_database
+from commands.setup import migrate_database
 from services.people import accounts
 from services.work import catalog
 from tests.invariants import assert_ledger_balanced

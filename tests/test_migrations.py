@@ -19,7 +19,7 @@ from playhouse.schema_diff import diff_models
 
 import models
 from app import create_app
-from cli import MIGRATIONS
+from commands.setup import MIGRATIONS
 from database import open_database
 from wechat.sandbox.store import SANDBOX_MODELS
 

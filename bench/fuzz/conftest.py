@@ -8,7 +8,7 @@ import pytest
 
 import models
 from app import create_app
-from cli import migrate_database
+from commands.setup import migrate_database
 
 OA_TOKEN = "fuzz-oa-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"

@@ -202,7 +202,7 @@ def test_payout_states_move_only_forward(market):
 
 
 def test_cli_runs_the_cutoff_and_the_sweep(market, runner):
-    import payout_cli
+    from commands import payouts as payout_cli
 
     if "payouts" not in market.app.cli.commands:
         market.app.cli.add_command(payout_cli.payouts)

@@ -7,10 +7,9 @@ import click
 from playhouse.migrations import Runner
 
 import models
-import recon_cli
 from models import utcnow
 
-MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
+MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
 
 def migrate_database(sandbox=False):
@@ -37,7 +36,6 @@ def _refusals():
 
 
 def register(app):
-    recon_cli.register(app)  # reconcile, statement (issue 5)
 
     @app.cli.command("init-db")
     def init_db():
