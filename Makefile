@@ -34,10 +34,12 @@ browser:
 
 test: venv browser
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 
 bench: venv  # benchmarks against peers; BENCH_DURATION / BENCH_REPS to change (bench/RESULTS.md)

@@ -148,8 +148,10 @@ def _install_runtime(app):
     from flask import appcontext_pushed
 
     from services import runtime
+    from wechat import pay as wechat_pay
 
-    current = runtime.install(runtime.Runtime(app.config, app.extensions))
+    factories = {"wechat_pay": lambda: wechat_pay.client_of(app)}
+    current = runtime.install(runtime.Runtime(app.config, app.extensions, factories))
     appcontext_pushed.connect(lambda sender, **_: runtime.activate(current), app, weak=False)
 
 

@@ -16,6 +16,8 @@ from services.people import followers
 from wechat.callback import CallbackError
 from wechat.callback import verify_echo
 from wechat.kvstore import current_store
+from wechat.subscribe_events import items
+from wechat.subscribe_events import sent_results
 
 bp = Blueprint("wechat_mp", __name__)
 bp.register_error_handler(CallbackError, refused)
@@ -41,15 +43,6 @@ def push():
     return Response(text, status=status, mimetype=mimetype)
 
 
-def items(data, wrapper):
-    """The `List` entries of a subscribe-message event: under `wrapper` in XML, at the top in JSON; one or many."""
-    holder = data.get(wrapper) if isinstance(data.get(wrapper), dict) else data
-    listed = holder.get("List") if isinstance(holder, dict) else None
-    if isinstance(listed, dict):
-        listed = [listed]
-    return [item for item in (listed or []) if isinstance(item, dict)]
-
-
 def dispatch(inbound):
     """Consents and delivery results; every push is answered `success`."""
     data, event = inbound.data, inbound.event
@@ -64,6 +57,5 @@ def dispatch(inbound):
 
 
 def record_sent(data, now):
-    for item in items(data, "SubscribeMsgSentEvent"):
-        status = item.get("ErrorStatus") or f"error {item.get('ErrorCode', '')}"
-        notices.record_delivery(item.get("MsgID", ""), status, now)
+    for msgid, status in sent_results(data):
+        notices.record_delivery(msgid, status, now)

@@ -21,6 +21,7 @@ from services.errors import DomainError
 from services.notices import outbox as notices
 from services.people import followers
 from wechat import commands
+from wechat import subscribe_events
 from wechat.callback import CallbackError
 from wechat.callback import Endpoint
 from wechat.callback import handle_post
@@ -191,9 +192,8 @@ def _template_finished(ctx):
 
 
 def _subscribe_msg_sent(ctx):
-    from handlers.wechat_mp import record_sent  # the mini-program endpoint owns the event's format
-
-    record_sent(ctx.inbound.data, ctx.now)
+    for msgid, status in subscribe_events.sent_results(ctx.inbound.data):
+        notices.record_delivery(msgid, status, ctx.now)
     return None
 
 

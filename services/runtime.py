@@ -18,12 +18,14 @@ class Runtime:
 
     config: dict
     extensions: dict = field(default_factory=dict)
+    factories: dict = field(default_factory=dict)  # clients built on first use (WeChat Pay reads its keys then)
 
     def setting(self, name, default=None):
         return self.config.get(name, default)
 
     def client(self, name):
-        return self.extensions[name]
+        factory = self.factories.get(name)
+        return factory() if factory is not None else self.extensions[name]
 
 
 def install(runtime):

@@ -9,10 +9,10 @@ from peewee import fn
 from models import Inspection
 from models import Payout
 from models import PayoutItem
+from services import runtime
 from services.money import ledger
 from services.payouts.transfers import FINAL
 from tests.invariants import assert_ledger_balanced
-from wechat import pay as wechat_pay
 from wechat.sandbox import pay_bills
 from wechat.sandbox import pay_notify
 from wechat.sandbox.pay_crypto import load_keys
@@ -96,7 +96,7 @@ class Market:
 def market_fixture(app, client, login, make_job, make_station, make_staff, staff_headers):
     app.config["PAYOUT_MODE"] = "immediate"
     _register_payout_blueprints(app)
-    wechat_pay.client()  # sandbox keys in place before the first call
+    runtime.current().client("wechat_pay")  # sandbox keys in place before the first call
     yield Market(app, client, login, make_job, make_station, make_staff, staff_headers)
     assert_payout_invariants()
 

@@ -8,6 +8,7 @@ import pytest
 
 from models import Worker
 from models import utcnow
+from services import runtime
 from services.clock import business_date
 from services.payouts import sweep as payout_sweep
 from services.payouts import transfers as payouts
@@ -16,7 +17,6 @@ from services.work import inspections
 from services.work import materials
 from services.work import orders
 from services.work import pieces
-from wechat import pay as wechat_pay
 from wechat.sandbox import pay_bills
 
 # two days ago, so catch-up from go-live stays short and the sandbox serves the bill (never a future date)
@@ -47,7 +47,7 @@ def _rid(prefix):
 
 def seed_day(day, make_job, make_staff, station, enterprise, admin):
     """Seed one clean business day through the real services (clock pinned inside `day`)."""
-    wechat_pay.client()
+    runtime.current().client("wechat_pay")
     t = lambda hour, minute=0: market_time(day, hour, minute)  # noqa: E731
     staff = make_staff("station", station)
     job_a = make_job(station=station, enterprise=enterprise, unit_price_fen=12, total_pieces=500, now=t(7),
@@ -93,7 +93,7 @@ def seeded_fixture(app, make_job, make_staff, make_station, make_enterprise, adm
 def seed_walk_through(day, make_job, make_staff, station, enterprise):
     """The README's walk-through on `day`: a job of two materials (1 shell, 2 clips a piece), 100 pieces ordered, 60
     reported, only the 100 shells issued, 58 accepted and 2 rejected. Returns (order, staff, shell, clip)."""
-    wechat_pay.client()
+    runtime.current().client("wechat_pay")
     t = lambda hour, minute=0: market_time(day, hour, minute)  # noqa: E731
     staff = make_staff("station", station)
     job = make_job(station=station, enterprise=enterprise, unit_price_fen=10, total_pieces=2000, now=t(7),

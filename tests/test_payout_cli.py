@@ -8,17 +8,17 @@ import pytest
 from models import Payout
 from models import Worker
 from models import utcnow
+from services import runtime
 from services.work import inspections
 from services.work import orders
 from services.work import pieces
-from wechat import pay as wechat_pay
 
 
 @pytest.fixture
 def owed(app, make_job, make_staff, make_station):
     """A worker owed 5.80 yuan: 58 pieces accepted at 10 fen (the README's walk-through)."""
     app.config["PAYOUT_MODE"] = "cutoff"
-    wechat_pay.client()
+    runtime.current().client("wechat_pay")
     now = utcnow()
     station = make_station()
     staff = make_staff("station", station)

@@ -297,11 +297,8 @@ class PayClient:
         return result
 
 
-def client():
+def client_of(app):
     """The app's PayClient (built on first use; in sandbox mode with generated keys and the in-process sandbox)."""
-    from flask import current_app
-
-    app = current_app._get_current_object()
     pay = app.extensions.get("wechat_pay")
     if pay is None:
         pay = app.extensions["wechat_pay"] = build_for_app(app)

@@ -10,7 +10,7 @@ from flask import session
 from flask import url_for
 
 from handlers.common import now
-from handlers.console import bp
+from handlers.console.blueprint import bp
 from handlers.console.common import signed_in
 from services.errors import DomainError
 from services.errors import TooManyRequests

@@ -8,7 +8,7 @@ from flask import request
 from flask import url_for
 
 from handlers.common import now
-from handlers.console import bp
+from handlers.console.blueprint import bp
 from handlers.console.common import form_int
 from handlers.console.common import form_text
 from handlers.console.common import once

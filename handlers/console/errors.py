@@ -10,7 +10,7 @@ from flask import url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from handlers.console import bp
+from handlers.console.blueprint import bp
 from services.errors import DomainError
 
 log = logging.getLogger("lingong.console")

@@ -11,6 +11,7 @@ from peewee import IntegrityError
 
 from models import PayNotifyReceipt
 from models import Payout
+from services import runtime
 from services.errors import BadRequest
 from services.errors import NotFound
 from services.errors import Unauthorized
@@ -26,7 +27,7 @@ EVENT = "MCHTRANSFER.BILL.FINISHED"
 
 def handle_notify(headers, raw_body, now):
     """Apply one notify; returns 'applied', 'unchanged' or 'duplicate'. Raises a 4xx DomainError when refused."""
-    client = wechat_pay.client()
+    client = runtime.current().client("wechat_pay")
     try:
         event = client.parse_notify(headers, raw_body, now)
     except NotifyRejected as exc:

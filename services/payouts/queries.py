@@ -5,15 +5,15 @@ from models import Job
 from models import Order
 from models import Payout
 from models import PayoutItem
+from services import runtime
 from services.errors import NotFound
 from services.money import ledger
 from services.payouts import sweep as payout_sweep
-from wechat import pay as wechat_pay
 
 
 def pending_for_worker(worker, now):
     """Transfers waiting for the worker's tap, with what wx.requestMerchantTransfer needs."""
-    client = wechat_pay.client()
+    client = runtime.current().client("wechat_pay")
     rows = (
         Payout.select()
         .where(

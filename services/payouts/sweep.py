@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 
 from models import Payout
+from services import runtime
 from services.errors import DomainError
 from services.payouts import policy as payout_policy
 from services.payouts.transfers import FINAL
@@ -15,7 +16,6 @@ from services.payouts.transfers import apply_bill
 from services.payouts.transfers import defer_check
 from services.payouts.transfers import ensure_package_info
 from services.payouts.transfers import resolve_by_query
-from wechat import pay as wechat_pay
 from wechat.pay import PayAmbiguous
 from wechat.pay import PayRejected
 
@@ -33,15 +33,15 @@ def refresh_payout(payout, now):
     if payout.state == "CREATED":
         return resolve_by_query(payout, now, policy)
     try:
-        bill = wechat_pay.client().query_transfer(payout.out_bill_no)
+        bill = runtime.current().client("wechat_pay").query_transfer(payout.out_bill_no)
     except (PayAmbiguous, PayRejected) as exc:
         return defer_check(payout, f"query: {exc}", now + policy.sweep_after)
     payout = ensure_package_info(apply_bill(payout, bill, now)[0], now, policy)
     if payout.state == "WAIT_USER_CONFIRM" and payout.deadline and now >= payout.deadline + EXPIRY_GRACE:
         # WeChat's own expiry may lag: withdraw it ourselves so the money can be offered again.
         try:
-            wechat_pay.client().cancel_transfer(payout.out_bill_no)
-            payout = apply_bill(payout, wechat_pay.client().query_transfer(payout.out_bill_no), now)[0]
+            runtime.current().client("wechat_pay").cancel_transfer(payout.out_bill_no)
+            payout = apply_bill(payout, runtime.current().client("wechat_pay").query_transfer(payout.out_bill_no), now)[0]
         except (PayAmbiguous, PayRejected) as exc:
             return defer_check(payout, f"cancel: {exc}", now + policy.sweep_after)
     return payout

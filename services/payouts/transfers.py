@@ -16,6 +16,7 @@ from models import Payout
 from models import Posting
 from models import Worker
 from models import lock_worker
+from services import runtime
 from services.clock import business_date
 from services.errors import Conflict
 from services.errors import DomainError
@@ -113,7 +114,7 @@ def _create_call(payout, now, policy):
     worker = payout.worker
     Payout.update(attempts=Payout.attempts + 1, updated_at=now).where(Payout.id == payout.id).execute()
     user_name = worker.real_name.strip() if payout.amount_fen >= policy.real_name_from_fen else None
-    return wechat_pay.client().create_transfer(
+    return runtime.current().client("wechat_pay").create_transfer(
         payout.out_bill_no, worker.mp_openid, payout.amount_fen, policy.remark, user_name=user_name
     )
 
@@ -184,7 +185,7 @@ def defer_check(payout, error, when):
 def resolve_by_query(payout, now, policy, rejected=None):
     """Ask WeChat Pay what became of `payout`; NOT_FOUND after a rejection is a confirmed failure."""
     try:
-        bill = wechat_pay.client().query_transfer(payout.out_bill_no)
+        bill = runtime.current().client("wechat_pay").query_transfer(payout.out_bill_no)
     except PayNotFound:
         if rejected is not None:
             return apply_state(payout, "FAIL", now, fail_reason=rejected.code[:64])[0]

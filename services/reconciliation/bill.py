@@ -6,15 +6,15 @@ may fall on the day before we heard of it; amounts come in yuan and are converte
 
 from models import Payout
 from models import db
+from services import runtime
 from services.reconciliation.context import Finding
 from services.reconciliation.context import chunks
 
 
 def pay_bill_source(day):
     """The default bill source: the app's PayClient (the sandbox in development and tests)."""
-    from wechat import pay
 
-    return pay.client().fundflow_bill(day)
+    return runtime.current().client("wechat_pay").fundflow_bill(day)
 
 
 def _yuan(fen):

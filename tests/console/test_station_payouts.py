@@ -6,6 +6,7 @@ import pytest
 from models import Payout
 from models import Worker
 from models import utcnow
+from services import runtime
 from services.payouts import board as payout_board
 from services.payouts import sweep as payout_sweep
 from services.payouts import transfers as payouts
@@ -13,7 +14,6 @@ from services.reports import dashboard
 from services.work import inspections
 from services.work import orders
 from services.work import pieces
-from wechat import pay as wechat_pay
 from wechat.sandbox import pay_bills
 
 
@@ -22,7 +22,7 @@ def split(app, make_station, make_staff, make_job):
     """A worker with no home station, 30 pieces accepted at station A and 20 at B (10 fen each), paid in one
     WeChat transfer of 5.00 yuan that waits for the worker's confirmation."""
     app.config["PAYOUT_MODE"] = "cutoff"
-    wechat_pay.client()
+    runtime.current().client("wechat_pay")
     now = utcnow()
     a, b = make_station("商城镇乡村驿站"), make_station("道东堡乡村驿站")
     staff = {a.id: make_staff("station", a, username="staff-a"), b.id: make_staff("station", b, username="staff-b")}

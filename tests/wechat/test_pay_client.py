@@ -22,7 +22,7 @@ OPENID = "oMPtestworker0000000000000001"
 
 @pytest.fixture
 def pay(app):
-    return paymod.client()
+    return paymod.client_of(app)
 
 
 def _other_key_pem(public=False):

@@ -19,7 +19,7 @@ OPENID = "oMPtestworker0000000000000002"
 
 @pytest.fixture
 def pay(app):
-    return paymod.client()
+    return paymod.client_of(app)
 
 
 @pytest.fixture

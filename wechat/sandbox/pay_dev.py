@@ -25,7 +25,7 @@ bp.before_request(store.ensure_tables)
 
 
 def _keys():
-    wechat_pay.client()  # makes sure the sandbox keys exist and the settings point at them
+    wechat_pay.client_of(current_app)  # makes sure the sandbox keys exist and the settings point at them
     return load_keys(current_app.config["SANDBOX_PAY_KEYS_DIR"])
 
 
