@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 4
-PYTEST_ARGS ?=
+# SQLite runs on both cores (a file per test); PostgreSQL and MariaDB share one database, so they run serially.
+PYTEST_ARGS ?= $(if $(DATABASE_URL),,-n 2)
 
 .PHONY: run test lint venv clean bench bench-scale browser
 

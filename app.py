@@ -26,8 +26,6 @@ from services import clock
 from services.errors import DomainError
 from wechat import clients
 from wechat import kvstore
-from wechat.sandbox import create_sandbox_app
-from wechat.sandbox import pay_dev
 
 log = logging.getLogger("lingong")
 
@@ -135,7 +133,10 @@ def create_app(test_config=None):
     lane.install(app, {"/wechat/oa": wechat_oa.answer_push, "/wechat/mp": wechat_mp.answer_push})
     _trust_proxies(app)
     commands.register(app)
-    pay_dev.register(app)
+    if app.config["WECHAT_SANDBOX"]:  # the emulator is imported only where it runs, never in production
+        from wechat.sandbox import pay_dev
+
+        pay_dev.register(app)
     from handlers import after_response
 
     after_response.install(app)  # outermost: after-commit work runs once the response has been sent
@@ -229,6 +230,8 @@ def _init_wechat(app):
     cfg = app.config
     sandbox = None
     if cfg["WECHAT_SANDBOX"]:
+        from wechat.sandbox import create_sandbox_app
+
         sandbox = create_sandbox_app(
             {cfg["WECHAT_MP_APPID"]: cfg["WECHAT_MP_SECRET"], cfg["WECHAT_OA_APPID"]: cfg["WECHAT_OA_SECRET"]},
             extra_config={"SERVICE_CONFIG": cfg},
