@@ -31,19 +31,22 @@ def payout_json(p, items=None):
         "station_id": p.station_id,
     }
     if items is not None:
-        body["pieces"] = [
-            {
-                "inspection_id": i.inspection_id,
-                "order_id": i.inspection.order_id,
-                "job_title": i.inspection.order.job.title,
-                "accepted": i.inspection.accepted,
-                "rate_fen": i.inspection.rate_fen,
-                "inspected_at": iso_utc(i.inspection.created_at),
-                "amount_fen": i.amount_fen,
-            }
-            for i in items
-        ]
+        body["pieces"] = [_piece_json(i) for i in items]
     return body
+
+
+def _piece_json(item):
+    """The accepted pieces one payout item settles: which inspection, how many at what rate, how many fen."""
+    inspection = item.inspection
+    return {
+        "inspection_id": item.inspection_id,
+        "order_id": inspection.order_id,
+        "job_title": inspection.order.job.title,
+        "accepted": inspection.accepted,
+        "rate_fen": inspection.rate_fen,
+        "inspected_at": iso_utc(inspection.created_at),
+        "amount_fen": item.amount_fen,
+    }
 
 
 @bp.get("/me/payouts/pending")

@@ -115,24 +115,23 @@ def _counts():
 def inspect(order_id):
     accepted, rejected, rework = _counts()
     if request.form.get("step") != "confirm":
-        order = inspections.order_for(g.staff, order_id)
-        if accepted + rejected + rework == 0:
-            raise BadRequest("请至少录入一件", code="empty_inspection")
-        return render_template(
-            "console/confirm.html",
-            title="确认质检",
-            order=order,
-            counts=(accepted, rejected, rework),
-            amount_fen=accepted * order.rate_fen,
-            note=form_text("note"),
-            action=url_for("console.inspect", order_id=order_id),
-            rid=form_text("request_id"),
-        )
+        return _preview_inspection(order_id, (accepted, rejected, rework))
 
     def act(request_id):
         inspections.inspect(g.staff, order_id, accepted, rejected, rework, request_id, now(), form_text("note"))
 
     return once(act, url_for("console.order", order_id=order_id), f"已记录质检：合格 {accepted} 件")
+
+
+def _preview_inspection(order_id, counts):
+    """The confirmation page of an inspection: what it will record and pay, nothing written yet."""
+    order = inspections.order_for(g.staff, order_id)
+    if sum(counts) == 0:
+        raise BadRequest("请至少录入一件", code="empty_inspection")
+    return render_template(
+        "console/confirm.html", title="确认质检", order=order, counts=counts, amount_fen=counts[0] * order.rate_fen,
+        note=form_text("note"), action=url_for("console.inspect", order_id=order_id), rid=form_text("request_id"),
+    )  # fmt: skip
 
 
 @bp.post("/inspections/<int:inspection_id>/correct")
@@ -143,22 +142,20 @@ def correct(inspection_id):
         raise NotFound("没有这条质检记录", code="inspection_not_found")
     accepted, rejected, rework = _counts()
     if request.form.get("step") != "confirm":
-        order = inspections.order_for(g.staff, original.order_id)
-        current = next(h["current"] for h in directory.inspections_of(order.id) if h["inspection"].id == original.id)
-        return render_template(
-            "console/confirm.html",
-            title="确认更正",
-            order=order,
-            counts=(accepted, rejected, rework),
-            amount_fen=(accepted - current[0]) * original.rate_fen,
-            note=form_text("note"),
-            correcting=original,
-            current=current,
-            rid=form_text("request_id"),
-            action=url_for("console.correct", inspection_id=inspection_id),
-        )
+        return _preview_correction(original, (accepted, rejected, rework))
 
     def act(request_id):
         inspections.correct(g.staff, inspection_id, accepted, rejected, rework, request_id, now(), form_text("note"))
 
     return once(act, url_for("console.order", order_id=original.order_id), "已更正（新增一条更正记录）")
+
+
+def _preview_correction(original, counts):
+    """The confirmation page of a correction: the counts now, the new ones and the difference in money."""
+    order = inspections.order_for(g.staff, original.order_id)
+    current = next(h["current"] for h in directory.inspections_of(order.id) if h["inspection"].id == original.id)
+    return render_template(
+        "console/confirm.html", title="确认更正", order=order, counts=counts,
+        amount_fen=(counts[0] - current[0]) * original.rate_fen, note=form_text("note"), correcting=original,
+        current=current, rid=form_text("request_id"), action=url_for("console.correct", inspection_id=original.id),
+    )  # fmt: skip

@@ -116,28 +116,11 @@ def statistics_page():
     report = statistics.report(scope, now())
     daily = [(d.strftime("%m-%d"), f) for d, f in report["daily"]]
     monthly = [(d.strftime("%Y-%m"), f) for d, f in report["monthly"]]
-    chart = {
-        "pieces": charts.bars([(k, f["pieces"]) for k, f in daily], "近 30 天每日合格件数"),
-        "earnings": charts.bars(
-            [(k, f["earnings_fen"] / 100) for k, f in monthly],
-            "近 12 个月每月工钱（元）",
-            fmt=lambda v: f"{v:,.0f}" if v >= 10 else f"{v:,.2f}",
-            color="#b54708",
-        ),
-        "workers": charts.bars(
-            [(k, f["workers_served"]) for k, f in monthly], "近 12 个月每月服务工人数", color="#175cd3"
-        ),
-    }
     return render_template(
-        "console/statistics.html",
-        title="统计",
-        report=report,
-        daily=daily,
-        monthly=monthly,
-        chart=chart,
-        stations=directory.stations_for(g.staff),
+        "console/statistics.html", title="统计", report=report, daily=daily, monthly=monthly,
+        chart=charts.statistics_charts(daily, monthly), stations=directory.stations_for(g.staff),
         station_id=station_id,
-    )
+    )  # fmt: skip
 
 
 @bp.get("/audit")

@@ -56,9 +56,10 @@ def issue_token(now, worker=None, staff=None, console=False):
 
 def _prune_tokens(worker, staff, now):
     holder = (AuthToken.worker == worker.id) if worker is not None else (AuthToken.staff == staff.id)
-    AuthToken.delete().where(holder & (AuthToken.expires_at <= now)).execute()
-    oldest = AuthToken.select(AuthToken.id).where(holder).order_by(AuthToken.id.desc()).offset(MAX_LIVE_TOKENS - 1)
-    gone = [row_id for (row_id,) in oldest.tuples()]  # in Python: MySQL deletes from no subquery of its own table
+    # Read first, then delete by primary key: a range DELETE on (holder, expires_at) takes gap locks on MySQL, and a
+    # crowd of first sign-ins (no tokens to prune) then deadlocks on each other's inserts.
+    rows = AuthToken.select(AuthToken.id, AuthToken.expires_at).where(holder).order_by(AuthToken.id.desc()).tuples()
+    gone = [row_id for n, (row_id, expires_at) in enumerate(rows) if n >= MAX_LIVE_TOKENS - 1 or expires_at <= now]
     if gone:
         AuthToken.delete().where(AuthToken.id.in_(gone)).execute()
 
