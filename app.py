@@ -23,34 +23,15 @@ from database import is_unavailable
 from database import open_database
 from handlers import edge
 from services import clock
+from services import settings
 from services.errors import DomainError
 from wechat import clients
 from wechat import kvstore
 
 log = logging.getLogger("lingong")
 
-DEFAULTS = {
-    "LINGONG_ENV": "development",
-    "SECRET_KEY": None,
-    "DATABASE_URL": None,
-    "REDIS_URL": "",
-    "MARKET_TIMEZONE": clock.DEFAULT_TZ,
-    "WECHAT_SANDBOX": None,
-    "WECHAT_MP_APPID": "",
-    "WECHAT_MP_SECRET": "",
-    "WECHAT_OA_APPID": "",
-    "WECHAT_OA_SECRET": "",
-    "WECHAT_OA_TOKEN": "",
-    "WECHAT_OA_AES_KEY": "",
-    "WECHAT_MP_TOKEN": "",
-    "WECHAT_MP_AES_KEY": "",
-    "WECHAT_CALLBACK_MAX_SKEW": 300,
-    "WECHAT_TIMEOUT": 5,
-    "MAX_CONTENT_LENGTH": 64 * 1024,
-    "WECHAT_PUSH_LANE": "1",
-    "LINGONG_SERVER_PREPARE": "1",
-    "LINGONG_TRUSTED_PROXIES": "0",
-}
+# Flask's own settings beside lingong's (services/settings.py declares those, each with its type).
+FLASK_DEFAULTS = {"MAX_CONTENT_LENGTH": 64 * 1024}
 
 # Sandbox credentials: used only when the sandbox is on, never valid against the real WeChat.
 SANDBOX_DEFAULTS = {
@@ -149,24 +130,23 @@ def _install_runtime(app):
     from flask import appcontext_pushed
 
     from services import runtime
-    from wechat import pay as wechat_pay
+    from wechat import pay_app
 
-    factories = {"wechat_pay": lambda: wechat_pay.client_of(app)}
+    factories = {"wechat_pay": lambda: pay_app.client_of(app)}
     current = runtime.install(runtime.Runtime(app.config, app.extensions, factories))
     appcontext_pushed.connect(lambda sender, **_: runtime.activate(current), app, weak=False)
 
 
 def _configure(app, test_config):
     load_dotenv(os.path.join(app.root_path, ".env"))
-    app.config.from_mapping(DEFAULTS)
-    app.config.update(_from_environment())
+    app.config.from_mapping({**settings.defaults(), **FLASK_DEFAULTS})
+    app.config.update(settings.from_environ(os.environ))
     if test_config:
         app.config.from_mapping(test_config)
-    cfg = app.config
+    cfg = settings.typed(app.config)
     production = cfg["LINGONG_ENV"] == "production"
     if cfg["WECHAT_SANDBOX"] is None:
         cfg["WECHAT_SANDBOX"] = not (cfg["WECHAT_MP_APPID"] and cfg["WECHAT_MP_SECRET"])
-    cfg["WECHAT_SANDBOX"] = str(cfg["WECHAT_SANDBOX"]).lower() in ("1", "true", "yes", "on")
     if production and cfg["WECHAT_SANDBOX"]:
         raise RuntimeError("LINGONG_ENV=production refuses to start with the WeChat sandbox")
     if cfg["WECHAT_SANDBOX"]:
@@ -186,34 +166,18 @@ def _trust_proxies(app):
     """Behind N reverse proxies (LINGONG_TRUSTED_PROXIES=N), take the client's address and scheme from the
     X-Forwarded-For / -Proto headers the last N proxies set (the console's login guard counts failures per
     address); with 0, the default, those headers are ignored, since any client could send them."""
-    raw = str(app.config["LINGONG_TRUSTED_PROXIES"]).strip()
-    if not raw.isdigit():
-        raise RuntimeError(f"LINGONG_TRUSTED_PROXIES must be a number of proxies, not {raw!r}")
-    count = int(raw)
+    count = app.config["LINGONG_TRUSTED_PROXIES"]
+    if count < 0:
+        raise RuntimeError(f"LINGONG_TRUSTED_PROXIES must be a number of proxies, not {count!r}")
     if count:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
-ENV_PREFIXES = ("LINGONG_", "WECHAT", "PAYOUT_", "RECON_", "CONSOLE_", "MARKET_", "SCHEDULER_", "REDIS_", "SANDBOX_")
-ENV_KEYS = ("DATABASE_URL", "SECRET_KEY")
-NUMERIC_SUFFIXES = ("_FEN", "_SECONDS", "_MINUTES", "_TIMEOUT", "_SKEW", "_SPLIT", "_LENGTH")
-
-
-def _from_environment():
-    """Settings from the environment (and .env): strings, except counts, amounts and durations."""
-    found = {}
-    for key, value in os.environ.items():
-        if key in ENV_KEYS or key.startswith(ENV_PREFIXES):
-            numeric = key.endswith(NUMERIC_SUFFIXES) and value.isdigit()
-            found[key] = int(value) if numeric else value  # secrets and ids stay strings, even all digits
-    return found
-
-
 def _init_database(app):
     database = open_database(app.config["DATABASE_URL"])
-    database.server_prepare = str(app.config["LINGONG_SERVER_PREPARE"]).lower() not in ("0", "false", "no", "off")
+    database.server_prepare = app.config["LINGONG_SERVER_PREPARE"]
     models.db.initialize(database)
 
     @app.before_request

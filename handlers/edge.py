@@ -9,7 +9,7 @@ import re
 from flask import request
 from flask.json.provider import DefaultJSONProvider
 
-from handlers.openapi import OPERATIONS
+from handlers.openapi_operations import OPERATIONS
 from services.errors import BadRequest
 from services.validate import storable
 

@@ -93,6 +93,6 @@ class PushLane:
 
 def install(app, routes):
     """Put the lane in front of `app` unless WECHAT_PUSH_LANE is off."""
-    if str(app.config.get("WECHAT_PUSH_LANE", "1")).lower() in ("0", "false", "no", "off"):
+    if not app.config.get("WECHAT_PUSH_LANE", True):  # parsed once by services/settings.py
         return
     app.wsgi_app = PushLane(app, routes)

@@ -9,7 +9,6 @@ import datetime as dt
 import gzip
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from dataclasses import field
@@ -21,8 +20,6 @@ from wechatpayv3 import WeChatPay
 from wechatpayv3 import WeChatPayType
 
 from wechat import pay_route
-from wechat import paykeys
-from wechat import transport
 from wechat.pay_bill_csv import parse_fundflow_csv
 
 NOTIFY_MAX_SKEW = 300
@@ -295,24 +292,3 @@ class PayClient:
         if not result or not isinstance(result.get("resource"), dict):
             raise NotifyRejected("bad signature or undecryptable resource")
         return result
-
-
-def client_of(app):
-    """The app's PayClient (built on first use; in sandbox mode with generated keys and the in-process sandbox)."""
-    pay = app.extensions.get("wechat_pay")
-    if pay is None:
-        pay = app.extensions["wechat_pay"] = build_for_app(app)
-    return pay
-
-
-def build_for_app(app):
-    cfg = app.config
-    sandbox = app.extensions.get("wechat_sandbox")
-    if cfg.get("WECHAT_SANDBOX") and sandbox is not None:
-        if not cfg.get("WECHATPAY_MCHID"):
-            directory = cfg.get("SANDBOX_PAY_KEYS_DIR") or os.path.join(app.instance_path, "sandbox_pay")
-            cfg.update(paykeys.service_config(directory))
-        cfg.setdefault("WECHATPAY_APPID", cfg.get("WECHAT_MP_APPID", ""))
-        cfg.setdefault("WECHATPAY_NOTIFY_URL", "http://127.0.0.1:8000/wechat/pay/notify")
-        return PayClient.from_config(cfg, session=transport.sandbox_session(sandbox))
-    return PayClient.from_config(cfg)

@@ -8,24 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from services import runtime
+from services import settings
 
-DEFAULTS = {
-    "PAYOUT_MODE": "cutoff",
-    "PAYOUT_CUTOFF": "17:30",
-    "PAYOUT_MIN_FEN": 10,
-    "PAYOUT_MAX_PER_TRANSFER_FEN": 20000,
-    "PAYOUT_SPLIT": True,
-    "PAYOUT_WORKER_DAILY_CAP_FEN": 200000,
-    "PAYOUT_MERCHANT_DAILY_CAP_FEN": 20000000,
-    "PAYOUT_REAL_NAME_FROM_FEN": 200000,
-    "PAYOUT_SWEEP_AFTER_SECONDS": 120,
-    "PAYOUT_RECHECK_SECONDS": 600,
-    "PAYOUT_REMARK": "计件工钱",
-}
-
-
-def _bool(value):
-    return str(value).lower() in ("1", "true", "yes", "on")
+DEFAULTS = {var.name: var.default for var in settings.VARS if var.name.startswith("PAYOUT_")}  # declared once
 
 
 @dataclass(frozen=True)
@@ -54,7 +39,7 @@ class Policy:
             cutoff=dt.time(hour, minute),
             min_fen=int(get("PAYOUT_MIN_FEN")),
             max_per_transfer_fen=int(get("PAYOUT_MAX_PER_TRANSFER_FEN")),
-            split=_bool(get("PAYOUT_SPLIT")),
+            split=settings.flag(get("PAYOUT_SPLIT")),
             worker_daily_cap_fen=int(get("PAYOUT_WORKER_DAILY_CAP_FEN")),
             merchant_daily_cap_fen=int(get("PAYOUT_MERCHANT_DAILY_CAP_FEN")),
             real_name_from_fen=int(get("PAYOUT_REAL_NAME_FROM_FEN")),

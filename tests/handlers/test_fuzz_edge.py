@@ -12,7 +12,7 @@ import re
 import pytest
 
 import models
-from handlers.openapi import OPERATIONS
+from handlers.openapi_operations import OPERATIONS
 from services.clock import business_date
 from services.payouts import transfers as payouts
 

@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from models import utcnow
-from wechat import pay as paymod
+from wechat import pay_app
 from wechat import transport
 from wechat.pay import PayAmbiguous
 from wechat.pay import PayClient
@@ -22,7 +22,7 @@ OPENID = "oMPtestworker0000000000000001"
 
 @pytest.fixture
 def pay(app):
-    return paymod.client_of(app)
+    return pay_app.client_of(app)
 
 
 def _other_key_pem(public=False):

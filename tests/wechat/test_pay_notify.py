@@ -6,7 +6,7 @@ import json
 import pytest
 
 from models import utcnow
-from wechat import pay as paymod
+from wechat import pay_app
 from wechat.pay import NotifyRejected
 from wechat.sandbox import pay_bills
 from wechat.sandbox import pay_notify
@@ -19,7 +19,7 @@ OPENID = "oMPtestworker0000000000000002"
 
 @pytest.fixture
 def pay(app):
-    return paymod.client_of(app)
+    return pay_app.client_of(app)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from flask import request
 
 import models
 from models import utcnow
-from wechat import pay as wechat_pay
+from wechat import pay_app
 from wechat.sandbox import pay_bills
 from wechat.sandbox import pay_notify
 from wechat.sandbox import store
@@ -25,7 +25,7 @@ bp.before_request(store.ensure_tables)
 
 
 def _keys():
-    wechat_pay.client_of(current_app)  # makes sure the sandbox keys exist and the settings point at them
+    pay_app.client_of(current_app)  # makes sure the sandbox keys exist and the settings point at them
     return load_keys(current_app.config["SANDBOX_PAY_KEYS_DIR"])
 
 
