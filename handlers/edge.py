@@ -28,6 +28,7 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",  # the console's "back" after a refused form reads its own referrer
 }
+HEADER_ITEMS = tuple(HEADERS.items())
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 KINDS = {"string": (str, "文字"), "integer": (int, "整数"), "array": (list, "列表"), "object": (dict, "对象")}
 
@@ -40,10 +41,12 @@ def install(app):
 def secure_headers(response):
     """Every answer, errors included; nothing but static files is kept by a browser or a proxy (a signed-in
     console page must not come back from the cache after sign-out)."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.endpoint != "static":
-        response.headers.setdefault("Cache-Control", "no-store")
+    headers = response.headers
+    # Appended, not set: no view sets these, and werkzeug's setdefault scans every header (and raises a KeyError
+    # inside) per name, a measurable share of a piece report (make bench).
+    headers.extend(HEADER_ITEMS)
+    if request.endpoint != "static" and "Cache-Control" not in headers:
+        headers.add("Cache-Control", "no-store")
     return response
 
 
