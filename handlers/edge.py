@@ -1,4 +1,4 @@
-"""The app's edge: the security headers of every answer, and a 400 for input no service should see (JSON nested
+"""The app's edge: the security headers of every answer (added in handlers/after_response.py), and a 400 for input no service should see (JSON nested
 too deep, a NUL or a lone surrogate in any text, a field of another type than the OpenAPI document declares).
 """
 
@@ -28,6 +28,8 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",  # the console's "back" after a refused form reads its own referrer
 }
+# Added to every answer, the push lane's too, by the outermost WSGI layer (handlers/after_response.py): plain
+# tuples appended to the answer's headers, none of werkzeug's per-header checks on the hot paths.
 HEADER_ITEMS = tuple(HEADERS.items())
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 KINDS = {"string": (str, "文字"), "integer": (int, "整数"), "array": (list, "列表"), "object": (dict, "对象")}
@@ -35,34 +37,30 @@ KINDS = {"string": (str, "文字"), "integer": (int, "整数"), "array": (list, 
 
 def install(app):
     app.before_request(refuse_malformed_input)
-    app.after_request(secure_headers)
-
-
-def secure_headers(response):
-    """Every answer, errors included; nothing but static files is kept by a browser or a proxy (a signed-in
-    console page must not come back from the cache after sign-out)."""
-    headers = response.headers
-    # Appended, not set: no view sets these, and werkzeug's setdefault scans every header (and raises a KeyError
-    # inside) per name, a measurable share of a piece report (make bench).
-    headers.extend(HEADER_ITEMS)
-    if request.endpoint != "static" and "Cache-Control" not in headers:
-        headers.add("Cache-Control", "no-store")
-    return response
 
 
 def refuse_malformed_input():
     """Before any view: the path, query and form texts, and a JSON body (parsed and checked by StrictJSON, and
-    kept for the view), also for a view that reads no body: a request that says JSON sends JSON."""
-    _check_text(request.path, "地址", "path")
-    for name, value in request.args.items(multi=True):
-        _check_text(name, "参数名", "args")
-        _check_text(value, f"参数 {name} ", name)
-    if request.mimetype in FORM_TYPES:
+    kept for the view), also for a view that reads no body: a request that says JSON sends JSON.
+
+    The server has already decoded the path, so a NUL shows in PATH_INFO itself; a query can carry one only
+    percent-encoded, so a plain query (every hot-path request) is not decoded and scanned again."""
+    environ = request.environ
+    if "\x00" in environ.get("PATH_INFO", ""):
+        _check_text(request.path, "地址", "path")
+    query = environ.get("QUERY_STRING", "")
+    if "%" in query or not query.isascii():
+        for name, value in request.args.items(multi=True):
+            _check_text(name, "参数名", "args")
+            _check_text(value, f"参数 {name} ", name)
+    content_type = environ.get("CONTENT_TYPE", "")
+    if content_type.startswith(FORM_TYPES):
         for name, value in request.form.items(multi=True):
             _check_text(name, "表单项名", "form")
             _check_text(value, f"表单项 {name} ", name)
-    if request.is_json and request.get_data(cache=True) and request.get_json(silent=True) is None:
-        raise BadRequest("请求内容不是有效的 JSON", code="invalid_json")
+    elif "json" in content_type and request.is_json and request.get_data(cache=True):
+        if request.get_json(silent=True) is None:
+            raise BadRequest("请求内容不是有效的 JSON", code="invalid_json")
 
 
 def _check_text(value, label, field):

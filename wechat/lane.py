@@ -25,7 +25,6 @@ STATUS_LINES = {
     500: "500 Internal Server Error",
     503: "503 Service Unavailable",
 }
-NOSNIFF = ("X-Content-Type-Options", "nosniff")  # as every answer of the app (handlers/edge.py)
 
 
 def query_args(query_string):
@@ -66,7 +65,7 @@ class PushLane:
             return self.flask(environ, start_response)
         status, mimetype, text, headers = self._answer(answer, environ)
         data = text.encode("utf-8")
-        headers += [("Content-Type", f"{mimetype}; charset=utf-8"), ("Content-Length", str(len(data))), NOSNIFF]
+        headers += [("Content-Type", f"{mimetype}; charset=utf-8"), ("Content-Length", str(len(data)))]
         start_response(STATUS_LINES.get(status, f"{status} Error"), headers)
         return [data]
 
