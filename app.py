@@ -166,7 +166,7 @@ def _trust_proxies(app):
     """Behind N reverse proxies (LINGONG_TRUSTED_PROXIES=N), take the client's address and scheme from the
     X-Forwarded-For / -Proto headers the last N proxies set (the console's login guard counts failures per
     address); with 0, the default, those headers are ignored, since any client could send them."""
-    count = app.config["LINGONG_TRUSTED_PROXIES"]
+    count = settings.whole(app.config["LINGONG_TRUSTED_PROXIES"])
     if count < 0:
         raise RuntimeError(f"LINGONG_TRUSTED_PROXIES must be a number of proxies, not {count!r}")
     if count:
