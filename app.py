@@ -31,7 +31,6 @@ from wechat import kvstore
 log = logging.getLogger("lingong")
 
 # Flask's own settings beside lingong's (services/settings.py declares those, each with its type).
-FLASK_DEFAULTS = {"MAX_CONTENT_LENGTH": 64 * 1024}
 
 # Sandbox credentials: used only when the sandbox is on, never valid against the real WeChat.
 SANDBOX_DEFAULTS = {
@@ -139,7 +138,7 @@ def _install_runtime(app):
 
 def _configure(app, test_config):
     load_dotenv(os.path.join(app.root_path, ".env"))
-    app.config.from_mapping({**settings.defaults(), **FLASK_DEFAULTS})
+    app.config.from_mapping(settings.defaults())  # MAX_CONTENT_LENGTH, Flask's own, is declared there too
     app.config.update(settings.from_environ(os.environ))
     if test_config:
         app.config.from_mapping(test_config)

@@ -52,10 +52,5 @@ def dispatch(inbound):
         ]
         followers.record_consents(inbound.source, choices, request_now())
     elif event == "subscribe_msg_sent_event":
-        record_sent(data, request_now())
+        notices.record_deliveries(sent_results(data), request_now())
     return None
-
-
-def record_sent(data, now):
-    for msgid, status in sent_results(data):
-        notices.record_delivery(msgid, status, now)

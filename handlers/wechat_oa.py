@@ -192,8 +192,7 @@ def _template_finished(ctx):
 
 
 def _subscribe_msg_sent(ctx):
-    for msgid, status in subscribe_events.sent_results(ctx.inbound.data):
-        notices.record_delivery(msgid, status, ctx.now)
+    notices.record_deliveries(subscribe_events.sent_results(ctx.inbound.data), ctx.now)
     return None
 
 

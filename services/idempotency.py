@@ -46,11 +46,7 @@ class Key:
 
 def seen(actor, request_id):
     """Whether this sender's request id has already done its work (a resent console form)."""
-    return (
-        RequestKey.select()
-        .where((RequestKey.sender == sender_of(actor)) & (RequestKey.request_id == request_id))
-        .exists()
-    )
+    return RequestKey.select().where(Key(actor, request_id, "")._where()).exists()
 
 
 def row_key(actor, request_id):

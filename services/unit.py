@@ -48,6 +48,11 @@ def transaction():
         stack[-1].extend(queued)
         return
     _pending.reset(token)
+    _committed(queued)
+
+
+def _committed(queued):
+    """Work whose transaction has committed: into the scope's queue, or run now when no scope will drain it."""
     scope = _scope.get()
     if scope is None:
         _run_all(queued)
@@ -64,35 +69,29 @@ def after_commit(fn, soon=False):
     if soon and _scope.get() is None:
         return
     stack = _pending.get()
-    if not stack:
-        scope = _scope.get()
-        if scope is None:
-            _run_all([fn])
-        else:
-            scope.append(fn)
-        return
-    stack[-1].append(fn)
+    if stack:
+        stack[-1].append(fn)
+    else:
+        _committed([fn])
 
 
 @contextlib.contextmanager
 def scope():
     """The request, job or command whose after-commit work runs when it ends (`drain()` ends it early)."""
-    queue = []
-    token = _scope.set(queue)
+    token = open_scope()
     try:
-        yield queue
+        yield
     finally:
-        _scope.reset(token)
-        drain(queue)
+        drain(close_scope(token))
 
 
 def open_scope():
-    """Begin a scope that the caller ends with `close_scope(token)` (Flask's request hooks)."""
+    """Begin a scope that the caller ends with `close_scope(token)` (the WSGI layer of handlers/after_response)."""
     return _scope.set([])
 
 
 def close_scope(token):
-    """End a scope begun by `open_scope()`: run what its transactions queued."""
+    """End a scope begun by `open_scope()`; returns what its transactions queued, for `drain()`."""
     queue = _scope.get() or []
     _scope.reset(token)
     return queue

@@ -260,5 +260,13 @@ def deliver_now(ids):
 
 def record_delivery(msgid, status, now):
     """Record WeChat's report on a sent notice (TEMPLATESENDJOBFINISH / subscribe_msg_sent_event)."""
+    return record_deliveries([(msgid, status)], now)
+
+
+def record_deliveries(results, now):
+    """Record WeChat's reports [(msgid, status)] on sent notices, in one transaction."""
     with transaction():
-        return Notice.update(delivery_status=str(status)[:64]).where(Notice.msgid == str(msgid)).execute()
+        return sum(
+            Notice.update(delivery_status=str(status)[:64]).where(Notice.msgid == str(msgid)).execute()
+            for msgid, status in results
+        )
