@@ -4,13 +4,13 @@ from flask import Blueprint
 from flask import current_app
 from flask import g
 from flask import jsonify
-from flask import request
 
 from handlers import serialize
 from handlers.common import bearer_token
-from handlers.common import int_arg
 from handlers.common import json_body
+from handlers.common import next_before_id
 from handlers.common import now
+from handlers.common import query_args
 from handlers.common import wechat_mp
 from handlers.common import worker_required
 from services.clock import iso_utc
@@ -74,7 +74,7 @@ def stations():
 @bp.get("/jobs")
 @worker_required
 def open_jobs():
-    listed = jobs_query.open_jobs_near(g.worker, int_arg("station_id"), now())
+    listed = jobs_query.open_jobs_near(g.worker, query_args().station_id, now())
     return jsonify({"jobs": [serialize.job(job, materials) for job, materials in listed]})
 
 
@@ -96,9 +96,10 @@ def take_order(job_id):
 @bp.get("/me/orders")
 @worker_required
 def my_orders():
-    status = request.args.get("status") or None
-    rows = orders.orders_of(g.worker, status, int_arg("limit", 50, 200), int_arg("before_id"))
-    return jsonify({"orders": [dict(serialize.order(o), job_title=o.job.title) for o in rows]})
+    q = query_args()
+    rows = orders.orders_of(g.worker, q.status, q.limit, q.before_id)
+    listed = [dict(serialize.order(o), job_title=o.job.title) for o in rows]
+    return jsonify({"orders": listed, "next_before_id": next_before_id(rows, q.limit)})
 
 
 @bp.get("/orders/<int:order_id>")
@@ -124,9 +125,11 @@ def my_earnings():
 @bp.get("/me/earnings/history")
 @worker_required
 def my_history():
-    rows, inspections = earnings.history(g.worker, int_arg("limit", 50, 200), int_arg("before_id"))
+    q = query_args()
+    rows, inspections = earnings.history(g.worker, q.limit, q.before_id)
     return jsonify(
         {
+            "next_before_id": next_before_id(rows, q.limit),
             "orders": [
                 dict(
                     serialize.order(o),

@@ -69,17 +69,17 @@ def json_body():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise BadRequest("请求内容不是有效的 JSON 对象", code="invalid_json")
-    edge.check_fields(data)
-    return data
+    return edge.check_body(data)
 
 
-def int_arg(name, default=None, maximum=10**9):
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > maximum:  # "²" is a digit to isdigit, not to int
-        raise BadRequest(f"参数 {name} 必须是正整数", code="invalid_" + name)
-    return int(raw)
+def query_args():
+    """The request's query parameters as the operation's query model declares them (a clear 400 otherwise)."""
+    return edge.query()
+
+
+def next_before_id(rows, limit):
+    """The paging rule's cursor: the last row's id when the page is full, else None (the last page)."""
+    return rows[-1].id if len(rows) == limit and rows else None
 
 
 def wechat_mp():

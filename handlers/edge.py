@@ -1,5 +1,5 @@
 """The app's edge: the security headers of every answer (added in handlers/after_response.py), and a 400 for input no service should see (JSON nested
-too deep, a NUL or a lone surrogate in any text, a field of another type than the OpenAPI document declares).
+too deep, a NUL or a lone surrogate in any text, a body or query outside the contract's models).
 """
 
 import functools
@@ -8,8 +8,10 @@ import re
 
 from flask import request
 from flask.json.provider import DefaultJSONProvider
+from pydantic import ValidationError
 
-from handlers.openapi_operations import OPERATIONS
+from handlers.contract.operations import OPERATIONS
+from handlers.contract.refusals import refusal
 from services.errors import BadRequest
 from services.validate import storable
 
@@ -32,7 +34,6 @@ HEADERS = {
 # tuples appended to the answer's headers, none of werkzeug's per-header checks on the hot paths.
 HEADER_ITEMS = tuple(HEADERS.items())
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-KINDS = {"string": (str, "文字"), "integer": (int, "整数"), "array": (list, "列表"), "object": (dict, "对象")}
 
 
 def install(app):
@@ -109,43 +110,45 @@ def _check_tree(data):
                 stack.extend((item, depth + 1, field) for item in value)
 
 
+def _operation_table():
+    table = {}
+    for op in OPERATIONS:
+        table[(op.method.upper(), op.path)] = op
+    return table
+
+
+_OPERATIONS = _operation_table()
+
+
 @functools.cache
-def _schema_for(method, rule):
-    """The body properties the OpenAPI document declares for a route (`/jobs/<int:job_id>` is `/jobs/{job_id}`)."""
-    path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
-    for op_method, op_path, _summary, _auth, props, _required, _status in OPERATIONS:
-        if op_method.upper() == method and op_path == path:
-            return props or {}
-    return {}
+def operation_for(method, rule):
+    """The contract's operation of a route (`/jobs/<int:job_id>` is `/jobs/{job_id}`), or None."""
+    return _OPERATIONS.get((method, re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)))
 
 
-def check_fields(data):
-    """Each declared field of the body has the declared type (a boolean is no integer); null and the ranges are
-    the service's to judge, with its own message."""
+def _current():
     rule = request.url_rule
-    if rule is not None:
-        _check_props(data, _schema_for(request.method, rule.rule), "")
+    return None if rule is None else operation_for(request.method, rule.rule)
 
 
-def _check_props(data, props, prefix):
-    for name, schema in props.items():
-        value = data.get(name)
-        if value is not None:
-            _check_value(value, schema, prefix + name)
+def check_body(data):
+    """The body against the operation's model (strict: a boolean is no integer, a number no text); the dict itself
+    is what the view reads, since strict validation converts nothing."""
+    op = _current()
+    if op is not None and op.body is not None:
+        try:
+            op.body.__pydantic_validator__.validate_python(data)
+        except ValidationError as exc:
+            raise refusal(exc, "字段") from None
+    return data
 
 
-def _check_value(value, schema, name):
-    field = name.split(".")[0].split("[")[0]
-    if "enum" in schema:
-        if not isinstance(value, str) or value not in schema["enum"]:
-            allowed = "、".join(schema["enum"])
-            raise BadRequest(f"字段 {name} 只能是 {allowed}", code="invalid_" + field, field=field)
-        return
-    kind, label = KINDS[schema["type"]]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise BadRequest(f"字段 {name} 应为{label}", code="invalid_" + field, field=field)
-    if kind is list and "items" in schema:
-        for i, item in enumerate(value):
-            _check_value(item, schema["items"], f"{name}[{i}]")
-    if kind is dict and "properties" in schema:
-        _check_props(value, schema["properties"], name + ".")
+def query():
+    """The operation's query parameters, read as the types its model declares (defaults filled in)."""
+    op = _current()
+    if op is None or op.query is None:
+        raise LookupError(f"no query model for {request.method} {request.path}")
+    try:
+        return op.query.model_validate(request.args.to_dict())
+    except ValidationError as exc:
+        raise refusal(exc, "参数") from None

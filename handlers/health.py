@@ -3,7 +3,7 @@
 from flask import Blueprint
 from flask import jsonify
 
-from handlers.openapi import document
+from handlers.contract.document import document
 from models import db
 
 bp = Blueprint("health", __name__)

@@ -4,9 +4,10 @@ from flask import Blueprint
 from flask import g
 from flask import jsonify
 
-from handlers.common import int_arg
 from handlers.common import json_body
+from handlers.common import next_before_id
 from handlers.common import now
+from handlers.common import query_args
 from handlers.common import staff_required
 from handlers.common import worker_required
 from services.clock import iso_utc
@@ -65,12 +66,14 @@ def pending():
 @bp.get("/me/payouts")
 @worker_required
 def history():
-    rows, items, balances = payout_queries.history_for_worker(g.worker, int_arg("limit", 30, 100), int_arg("before_id"))
+    q = query_args()
+    rows, items, balances = payout_queries.history_for_worker(g.worker, q.limit, q.before_id)
     return jsonify(
         {
             "owed_fen": balances["owed"],
             "inflight_fen": balances["inflight"],
             "payouts": [payout_json(p, items.get(p.id, [])) for p in rows],
+            "next_before_id": next_before_id(rows, q.limit),
         }
     )
 

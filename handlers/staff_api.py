@@ -7,9 +7,9 @@ from flask import request
 
 from handlers import serialize
 from handlers.common import bearer_token
-from handlers.common import int_arg
 from handlers.common import json_body
 from handlers.common import now
+from handlers.common import query_args
 from handlers.common import staff_required
 from models import Enterprise
 from services.clock import iso_utc
@@ -131,7 +131,8 @@ def close_job(job_id):
 @bp.get("/orders")
 @staff_required()
 def orders():
-    rows = inspections.orders_for_desk(g.staff, int_arg("job_id"), int_arg("worker_id"), int_arg("limit", 100, 500))
+    q = query_args()
+    rows = inspections.orders_for_desk(g.staff, q.job_id, q.worker_id, q.limit)
     return jsonify({"orders": [serialize.order(o) for o in rows]})
 
 

@@ -4,13 +4,11 @@ from flask import Blueprint
 from flask import Response
 from flask import g
 from flask import jsonify
-from flask import request
 
-from handlers.common import int_arg
 from handlers.common import json_body
 from handlers.common import now
+from handlers.common import query_args
 from handlers.common import staff_required
-from services.errors import BadRequest
 from services.money import statement_files
 from services.money import statements
 from services.reconciliation import findings as recon_queries
@@ -23,14 +21,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.get("/reconciliation/runs")
 @staff_required("admin")
 def runs():
-    return jsonify({"runs": [recon_queries.run_dict(r) for r in recon_queries.runs(int_arg("limit", 30, 366))]})
+    return jsonify({"runs": [recon_queries.run_dict(r) for r in recon_queries.runs(query_args().limit)]})
 
 
 @bp.get("/reconciliation/runs/<business_date>")
 @staff_required("admin")
 def run(business_date):
     found = recon_queries.run_for(business_date, now())
-    findings = recon_queries.findings_for(found, request.args.get("status") or None)
+    findings = recon_queries.findings_for(found, query_args().status)
     return jsonify({"run": recon_queries.run_dict(found), "findings": recon_queries.finding_dicts(findings)})
 
 
@@ -48,16 +46,13 @@ def resolve(finding_id):
     return jsonify(recon_queries.finding_dicts([finding])[0])
 
 
-def _download(statement):
-    kind = request.args.get("format", "xlsx")
+def _download(statement, kind):
     if kind == "csv":
         body, mimetype = statement_files.to_csv(statement).encode("utf-8-sig"), "text/csv; charset=utf-8"
     elif kind == "xlsx":
         body, mimetype = statement_files.to_xlsx(statement), XLSX
-    elif kind == "json":
-        return jsonify(statement)
     else:
-        raise BadRequest("format 只能是 xlsx、csv 或 json", code="invalid_format")
+        return jsonify(statement)
     name = statement_files.filename(statement, kind)
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -65,10 +60,12 @@ def _download(statement):
 @bp.get("/statements/enterprise/<int:enterprise_id>")
 @staff_required("admin", "station")
 def enterprise_statement(enterprise_id):
-    return _download(statements.enterprise_statement(g.staff, enterprise_id, request.args.get("month", "")))
+    q = query_args()
+    return _download(statements.enterprise_statement(g.staff, enterprise_id, q.month), q.format)
 
 
 @bp.get("/statements/worker/<int:worker_id>")
 @staff_required("admin", "station")
 def worker_statement(worker_id):
-    return _download(statements.worker_statement(g.staff, worker_id, request.args.get("month", "")))
+    q = query_args()
+    return _download(statements.worker_statement(g.staff, worker_id, q.month), q.format)

@@ -16,6 +16,7 @@ from app import create_app
 from commands.setup import migrate_database
 from services.people import accounts
 from services.work import catalog
+from tests import contract_check
 from tests.invariants import assert_ledger_balanced
 
 EXTERNAL_DB = os.environ.get("DATABASE_URL", "")
@@ -63,6 +64,7 @@ def app(tmp_path, pay_keys_dir):
         "SANDBOX_PAY_KEYS_DIR": pay_keys_dir,
         **redis_prefix,
     })
+    contract_check.install(application)
     if EXTERNAL_DB:
         if not _schema_ready:
             with models.db.connection_context():
@@ -79,6 +81,7 @@ def app(tmp_path, pay_keys_dir):
         yield application
         if not models.db.is_closed():
             models.db.close()
+    contract_check.assert_conforming(application)
     if hasattr(models.db.obj, "close_all"):
         models.db.obj.close_all()
     store = application.extensions.get("lingong_kvstore")
