@@ -46,6 +46,7 @@ SANDBOX_DEFAULTS = {
 
 BLUEPRINTS = [
     "handlers.health",
+    "handlers.docs",
     "handlers.api",
     "handlers.staff_api",
     "handlers.staff_recon",

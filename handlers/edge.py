@@ -21,7 +21,7 @@ MAX_DEPTH = 32  # the deepest body the API takes (a job's materials) is 3 levels
 # stay allowed (a few templates set a width inline) while <style> elements do not: style-src-elem is CSP 3, and a
 # browser without it falls back to style-src. No page of the app may be framed (the cash and inspection forms).
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; style-src-elem 'self'; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; style-src-elem 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 HEADERS = {

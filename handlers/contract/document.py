@@ -30,23 +30,31 @@ Conventions, the same for every operation:
 COMMON_BODY_CODES = ("json_required", "invalid_json", "json_too_deep", "invalid_characters", "out_of_range")
 
 
+ERROR = {
+    "type": "object",
+    "description": "A refusal: what went wrong, in Chinese for the worker, and a code for the client.",
+    "required": ["error"],
+    "additionalProperties": False,
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "additionalProperties": False,
+            "properties": {
+                "code": {"type": "string", "description": "What went wrong; the operation lists its codes."},
+                "message": {"type": "string", "description": "Why, in Chinese."},
+                "detail": {"type": "object", "description": "Figures behind the refusal (left, remaining …)."},
+            },
+        }
+    },
+}
+
+
 def _error_schema(codes):
+    """The one error schema, with the codes this operation may answer with this status."""
     return {
-        "type": "object",
-        "required": ["error"],
-        "additionalProperties": False,
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message"],
-                "additionalProperties": False,
-                "properties": {
-                    "code": {"enum": sorted(set(codes))},
-                    "message": {"type": "string", "description": "Why, in Chinese."},
-                    "detail": {"type": "object", "description": "Figures behind the refusal (left, remaining …)."},
-                },
-            }
-        },
+        "allOf": [{"$ref": REF.format(model="Error")}],
+        "properties": {"error": {"properties": {"code": {"enum": sorted(set(codes))}}}},
     }
 
 
@@ -155,7 +163,7 @@ def document():
         "servers": [{"url": "/"}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": defs.get("$defs", {}),
+            "schemas": {**defs.get("$defs", {}), "Error": ERROR},
         },
         "paths": paths,
     }

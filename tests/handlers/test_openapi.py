@@ -6,7 +6,7 @@ import re
 def _routes(app):
     found = set()
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1") or rule.rule.endswith("openapi.json"):
+        if not rule.rule.startswith("/api/v1") or rule.rule.endswith(("openapi.json", "/docs")):
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
