@@ -4,6 +4,7 @@ scheduler jobs, idempotent: each notice's key is written once)."""
 
 import datetime as dt
 import json
+import uuid
 
 from peewee import JOIN
 from peewee import IntegrityError
@@ -40,8 +41,9 @@ def _session_data(enrolment, session):
 
 
 def enrolment_confirmed(enrolment, session, now):
-    """Inside the enrolment's transaction: one confirmation per seat taken (a re-enrolment confirms again)."""
-    key = f"training_enrolled:{enrolment.id}:{now.isoformat()}"
+    """Inside the enrolment's transaction: one confirmation per seat taken (a re-enrolment confirms again; a resent
+    request takes no seat, so it writes none)."""
+    key = f"training_enrolled:{enrolment.id}:{uuid.uuid4().hex}"
     return outbox.enqueue(enrolment.worker_id, "training_enrolled", _session_data(enrolment, session), key, now)
 
 
