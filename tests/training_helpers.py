@@ -47,8 +47,8 @@ def new_worker(name=None, station=None):
                                 home_station=station.id if station is not None else None)  # fmt: skip
 
 
-@pytest.fixture
-def world(app, admin, make_station, make_enterprise, make_job, make_staff, now):
+@pytest.fixture(name="world")
+def world_fixture(app, admin, make_station, make_enterprise, make_job, make_staff, now):
     station = make_station()
     enterprise = make_enterprise()
     skill = courses.create_skill(admin, f"鞋灯卡扣装配{next(_ids)}", now)

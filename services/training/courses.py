@@ -128,9 +128,8 @@ def get_session(session_id):
 def courses_for(staff=None, enterprise_id=None):
     """Courses as plain dicts; a trainer sees only their enterprise's."""
     query = Course.select(Course, Skill).join(Skill).order_by(Course.id)
-    own = trainer_enterprise(staff) if staff is not None and staff.role == "trainer" else None
     if staff is not None and staff.role == "trainer":
-        query = query.where(Course.enterprise == (own or 0))
+        query = query.where(Course.enterprise == (trainer_enterprise(staff) or 0))
     if enterprise_id is not None:
         query = query.where(Course.enterprise == enterprise_id)
     return [_course_dict(c) for c in query]

@@ -12,6 +12,7 @@ from models import TrainingSession
 from models import Worker
 from models import db
 from services import unit
+from services.clock import iso_utc
 from services.errors import Conflict
 from services.errors import Forbidden
 from services.errors import NotFound
@@ -118,7 +119,7 @@ def my_enrolments(worker):
     )
     return [
         {"id": e.id, "session_id": e.session_id, "course_id": e.session.course_id, "status": e.status,
-         "attended": e.attended_at is not None, "starts_at": e.session.starts_at}
+         "attended": e.attended_at is not None, "starts_at": iso_utc(e.session.starts_at)}
         for e in rows
     ]  # fmt: skip
 

@@ -14,7 +14,7 @@ from services.guidance import cases
 from services.guidance import records
 from services.people import registry
 from tests.training_helpers import new_worker
-from tests.training_helpers import world  # noqa: F401 (the `world` fixture)
+from tests.training_helpers import world_fixture  # noqa: F401 (the `world` fixture)
 
 ID_NUMBER = "11010519491231002X"  # the standard's own example: check character X
 
@@ -54,10 +54,11 @@ def test_case_list_follow_ups_due_and_top_tier_until_contacted_this_month(desk):
     alice, bob = new_worker(station=desk.station), new_worker(station=desk.station)
     registry.set_support(desk.counsellor, alice.id, "older", 1, now)
     registry.set_support(desk.counsellor, bob.id, "disabled", 2, now)
+    # 23:00 on 30 November in Shanghai: last month's contact there
     records.record_guidance(desk.counsellor, alice.id, {"kind": "政策咨询", "contacted_at": "2026-11-30T15:00:00Z",
-                            "follow_up_on": "2026-12-01"}, now)  # fmt: skip — 23:00 on 30 Nov in Shanghai
+                            "follow_up_on": "2026-12-01"}, now)  # fmt: skip
     listed = cases.case_list(desk.counsellor, now)
-    assert [w["worker_id"] for w in listed["top_tier_uncontacted"]] == [alice.id]  # last month's contact
+    assert [w["worker_id"] for w in listed["top_tier_uncontacted"]] == [alice.id]
     assert [f["worker_id"] for f in listed["follow_ups_due"]] == [alice.id]
     records.record_guidance(desk.counsellor, alice.id, {"kind": "职业指导", "contacted_at": "2026-11-30T16:30:00Z"},
                             now)  # fmt: skip

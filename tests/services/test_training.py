@@ -14,7 +14,7 @@ from services.training import certificates
 from services.training import courses
 from services.training import enrolment
 from tests.training_helpers import new_worker
-from tests.training_helpers import world  # noqa: F401 (the `world` fixture)
+from tests.training_helpers import world_fixture  # noqa: F401 (the `world` fixture)
 
 
 def test_enrol_takes_a_seat_cancel_frees_it_and_a_full_session_refuses(world):

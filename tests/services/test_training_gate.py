@@ -15,7 +15,7 @@ from services.training import enrolment
 from services.work import orders
 from tests.training_helpers import new_worker
 from tests.training_helpers import race
-from tests.training_helpers import world  # noqa: F401 (the `world` fixture)
+from tests.training_helpers import world_fixture  # noqa: F401 (the `world` fixture)
 
 
 def test_without_a_certificate_the_order_is_refused_with_the_next_sessions(world):
@@ -91,7 +91,9 @@ def test_racing_workers_without_a_certificate_never_get_an_order(world):
         world.certify(worker)
     others = [new_worker() for _ in range(5)]
     racers = certified + others
-    outcomes = race(world.app, [lambda w=w: orders.accept_order(w, job.id, 2, f"o-{w.id}", world.now)[0] for w in racers])
+    outcomes = race(
+        world.app, [lambda w=w: orders.accept_order(w, job.id, 2, f"o-{w.id}", world.now)[0] for w in racers]
+    )
     for worker, (order, error) in zip(racers, outcomes, strict=True):
         if worker in certified:
             assert error is None and order.quantity == 2, error

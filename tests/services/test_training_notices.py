@@ -11,7 +11,7 @@ from services.notices import training as training_notices
 from services.training import certificates
 from services.training import enrolment
 from tests.training_helpers import new_worker
-from tests.training_helpers import world  # noqa: F401 (the `world` fixture)
+from tests.training_helpers import world_fixture  # noqa: F401 (the `world` fixture)
 
 
 def _kinds():

@@ -16,7 +16,7 @@ from services.training import certificates
 from services.training import courses
 from services.training import enrolment
 from tests.training_helpers import new_worker
-from tests.training_helpers import world  # noqa: F401 (the `world` fixture)
+from tests.training_helpers import world_fixture  # noqa: F401 (the `world` fixture)
 
 # Around November 2026 in Shanghai: 2026-10-31T16:00Z is 1 November 00:00 there, 2026-11-30T16:00Z is 1 December.
 INSTANTS = [dt.datetime(2026, 10, 31, 15, 30), dt.datetime(2026, 10, 31, 16, 30), dt.datetime(2026, 11, 9, 2, 0),
