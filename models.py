@@ -172,7 +172,9 @@ class Order(BaseModel):
     """A worker's order (接单) for N pieces of a job; the rate is locked when the order is taken."""
 
     job = ForeignKeyField(Job, backref="orders", on_delete="RESTRICT")
-    worker = ForeignKeyField(Worker, backref="orders", on_delete="RESTRICT")  # (worker, id): a worker's orders, newest first
+    worker = ForeignKeyField(
+        Worker, backref="orders", on_delete="RESTRICT"
+    )  # (worker, id): a worker's orders, newest first
     quantity = IntegerField()
     rate_fen = IntegerField()
     reported = IntegerField(default=0)
@@ -213,7 +215,9 @@ class PieceReport(BaseModel):
     """The worker's own count of finished pieces; idempotent on (worker, request_id)."""
 
     order = ForeignKeyField(Order, backref="reports", on_delete="RESTRICT")
-    worker = ForeignKeyField(Worker, backref="reports", on_delete="RESTRICT", index=False)  # no index of its own: (worker, request_id) leads with it
+    worker = ForeignKeyField(
+        Worker, backref="reports", on_delete="RESTRICT", index=False
+    )  # no index of its own: (worker, request_id) leads with it
     quantity = IntegerField()
     request_id = CharField(max_length=64)
     created_at = DateTimeField(default=utcnow, index=True)
@@ -226,7 +230,9 @@ class Inspection(BaseModel):
     """QC of returned pieces. A correction is a new row with `corrects` set and negative counts."""
 
     order = ForeignKeyField(Order, backref="inspections", on_delete="RESTRICT")
-    worker = ForeignKeyField(Worker, backref="inspections", on_delete="RESTRICT", index=False)  # no index of its own: the covering index leads with it
+    worker = ForeignKeyField(
+        Worker, backref="inspections", on_delete="RESTRICT", index=False
+    )  # no index of its own: the covering index leads with it
     accepted = IntegerField(default=0)
     rejected = IntegerField(default=0)
     rework = IntegerField(default=0)
@@ -271,7 +277,9 @@ class Posting(BaseModel):
     """One leg of a transaction: signed fen, debit positive, credit negative."""
 
     txn = ForeignKeyField(LedgerTxn, backref="postings", on_delete="RESTRICT")
-    account = ForeignKeyField(Account, backref="postings", on_delete="RESTRICT", index=False)  # no index of its own: (account, amount_fen) leads with it
+    account = ForeignKeyField(
+        Account, backref="postings", on_delete="RESTRICT", index=False
+    )  # no index of its own: (account, amount_fen) leads with it
     amount_fen = BigIntegerField()
     inspection = ForeignKeyField(Inspection, null=True, backref="postings", on_delete="RESTRICT")
     created_at = DateTimeField(default=utcnow)
@@ -429,7 +437,10 @@ class Payout(BaseModel):
         if where is not None:
             desk, items = desk.where(where), items.where(where)
         if station_ids is not None:
-            desk, items = desk.where(cls.station.in_(list(station_ids))), items.where(Job.station.in_(list(station_ids)))
+            desk, items = (
+                desk.where(cls.station.in_(list(station_ids))),
+                items.where(Job.station.in_(list(station_ids))),
+            )
         return desk + items
 
 
@@ -517,6 +528,186 @@ class StaffNotice(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
 
 
+# --- Registry, training and guidance (issue 15) ----------------------------------------------------------------------
+# Certificates, their revocations and guidance records are append-only: a revocation or a correction is a new row.
+
+
+class Skill(BaseModel):
+    """A skill a worker may declare and a course certifies (e.g. 鞋灯卡扣装配)."""
+
+    name = CharField(max_length=50, unique=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class WorkerRegistration(BaseModel):
+    """A worker's registration (零工登记): when they are free; the ID number only as a keyed hash and its last four."""
+
+    worker = ForeignKeyField(Worker, unique=True, backref="registration", on_delete="RESTRICT")
+    weekdays = CharField(max_length=7, default="")  # ISO weekdays free, e.g. "12345"
+    hour_from = IntegerField(default=8)
+    hour_to = IntegerField(default=18)
+    id_hash = CharField(max_length=64, null=True, unique=True)  # HMAC-SHA256 keyed with a server secret
+    id_last4 = CharField(max_length=4, default="")
+    registered_by = ForeignKeyField(Staff, null=True, backref="registrations", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class WorkerSkill(BaseModel):
+    """A skill the worker says they have (a certificate is what proves it)."""
+
+    worker = ForeignKeyField(Worker, backref="skills", on_delete="RESTRICT", index=False)  # the pair leads with it
+    skill = ForeignKeyField(Skill, backref="workers", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("worker", "skill"), True),)
+
+
+class WorkerStation(BaseModel):
+    """A station the worker prefers to work at."""
+
+    worker = ForeignKeyField(Worker, backref="preferred_stations", on_delete="RESTRICT", index=False)
+    station = ForeignKeyField(Station, backref="preferred_by", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("worker", "station"), True),)
+
+
+class WorkerSupport(BaseModel):
+    """Hard-to-place category and service tier (1 highest) of 分级服务: counsellors and admins only."""
+
+    worker = ForeignKeyField(Worker, unique=True, backref="support", on_delete="RESTRICT")
+    category = CharField(max_length=16)  # long_wait | low_income | disabled | older
+    tier = IntegerField(index=True)
+    set_by = ForeignKeyField(Staff, backref="support_set", on_delete="RESTRICT")
+    updated_at = DateTimeField(default=utcnow)
+
+
+class TrainerAssignment(BaseModel):
+    """A trainer (an enterprise's technician, staff role 'trainer') and the one enterprise whose courses they run."""
+
+    staff = ForeignKeyField(Staff, unique=True, backref="trainer_of", on_delete="RESTRICT")
+    enterprise = ForeignKeyField(Enterprise, backref="trainers", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Course(BaseModel):
+    """岗前培训: an enterprise's course for one skill, with its production standard and QC rules."""
+
+    enterprise = ForeignKeyField(Enterprise, backref="courses", on_delete="RESTRICT")
+    skill = ForeignKeyField(Skill, backref="courses", on_delete="RESTRICT")
+    title = CharField(max_length=100)
+    standard = TextField(default="")
+    qc_rules = TextField(default="")
+    validity_days = IntegerField(null=True)  # None: the certificate does not expire
+    created_by = ForeignKeyField(Staff, backref="courses", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+
+class TrainingSession(BaseModel):
+    """One sitting of a course at a station; `seats_taken` is guarded by a conditional UPDATE against `capacity`."""
+
+    course = ForeignKeyField(Course, backref="sessions", on_delete="RESTRICT")
+    station = ForeignKeyField(Station, backref="training_sessions", on_delete="RESTRICT")
+    trainer = ForeignKeyField(Staff, backref="training_sessions", on_delete="RESTRICT")
+    starts_at = DateTimeField(index=True)
+    ends_at = DateTimeField()
+    capacity = IntegerField()
+    seats_taken = IntegerField(default=0)
+    status = CharField(max_length=16, default="open")  # open | cancelled
+    created_at = DateTimeField(default=utcnow)
+
+
+class Enrolment(BaseModel):
+    """A worker's seat in a session: status enrolled | cancelled (a cancel frees the seat); attendance on the row."""
+
+    session = ForeignKeyField(TrainingSession, backref="enrolments", on_delete="RESTRICT", index=False)
+    worker = ForeignKeyField(Worker, backref="enrolments", on_delete="RESTRICT")
+    status = CharField(max_length=16, default="enrolled")
+    attended_at = DateTimeField(null=True)
+    attendance_by = ForeignKeyField(Staff, null=True, backref="attendance_marked", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("session", "worker"), True),)
+
+
+class TrainingResult(BaseModel):
+    """The trainer's pass or fail of one attendee; a changed verdict is a new row (the newest one holds)."""
+
+    enrolment = ForeignKeyField(Enrolment, backref="results", on_delete="RESTRICT")
+    passed = BooleanField()
+    note = CharField(max_length=200, default="")
+    staff = ForeignKeyField(Staff, backref="training_results", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Certificate(BaseModel):
+    """A skill certificate issued on a pass; valid while not revoked and not past `expires_on` (market dates).
+
+    A correction is a new row with `supersedes` set (the old one is revoked in the same transaction)."""
+
+    worker = ForeignKeyField(Worker, backref="certificates", on_delete="RESTRICT", index=False)  # (worker, skill)
+    skill = ForeignKeyField(Skill, backref="certificates", on_delete="RESTRICT")
+    course = ForeignKeyField(Course, backref="certificates", on_delete="RESTRICT")
+    enterprise = ForeignKeyField(Enterprise, backref="certificates", on_delete="RESTRICT")
+    result = ForeignKeyField(TrainingResult, null=True, backref="certificates", on_delete="RESTRICT")
+    issued_on = DateField()
+    expires_on = DateField(null=True, index=True)
+    issued_by = ForeignKeyField(Staff, backref="certificates_issued", on_delete="RESTRICT")
+    supersedes = ForeignKeyField("self", null=True, backref="superseded_by", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("worker", "skill"), False),)
+
+
+class CertificateRevocation(BaseModel):
+    """The revocation of one certificate, with the reason: the certificate row itself never changes."""
+
+    certificate = ForeignKeyField(Certificate, unique=True, backref="revocations", on_delete="RESTRICT")
+    reason = CharField(max_length=200)
+    staff = ForeignKeyField(Staff, backref="revocations", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+
+class JobSkill(BaseModel):
+    """A skill a job requires a valid certificate for; `Job.requires_skills` says whether a job has any."""
+
+    job = ForeignKeyField(Job, backref="required_skills", on_delete="CASCADE", index=False)  # the pair leads with it
+    skill = ForeignKeyField(Skill, backref="jobs", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("job", "skill"), True),)
+
+
+class GuidanceRecord(BaseModel):
+    """One contact of a counsellor with a worker (职业指导). A correction is a new version with `corrects` set to the
+    first version; the newest version of a contact holds. `notes` are internal: never shown to the worker."""
+
+    worker = ForeignKeyField(Worker, backref="guidance", on_delete="RESTRICT", index=False)  # (worker, contacted_at)
+    counsellor = ForeignKeyField(Staff, backref="guidance_given", on_delete="RESTRICT")
+    contacted_at = DateTimeField(index=True)
+    kind = CharField(max_length=16)  # 职业指导 | 政策咨询 | 权益维护 | 培训推荐
+    summary = CharField(max_length=500, default="")  # what the worker was told: shown to them
+    notes = TextField(default="")
+    referral_course = ForeignKeyField(Course, null=True, backref="referrals", on_delete="RESTRICT")
+    referral_job = ForeignKeyField(Job, null=True, backref="referrals", on_delete="RESTRICT")
+    follow_up_on = DateField(null=True, index=True)
+    corrects = ForeignKeyField("self", null=True, backref="versions", on_delete="RESTRICT")
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("worker", "contacted_at"), False),)
+
+
+# Whether a job has required skills, so taking an order reads the certificates only for such jobs (one flag on the
+# row the acceptance already updates). Declared here with the rest of issue 15 rather than inside Job.
+Job._meta.add_field("requires_skills", BooleanField(default=False))
+
+
 ALL_MODELS = [
     Station,
     Enterprise,
@@ -545,6 +736,20 @@ ALL_MODELS = [
     ReconFinding,
     DailyBalance,
     StaffNotice,
+    Skill,
+    WorkerRegistration,
+    WorkerSkill,
+    WorkerStation,
+    WorkerSupport,
+    TrainerAssignment,
+    Course,
+    TrainingSession,
+    Enrolment,
+    TrainingResult,
+    Certificate,
+    CertificateRevocation,
+    JobSkill,
+    GuidanceRecord,
 ]
 
 

@@ -53,6 +53,13 @@ def job_specs(config):
                 "截点统一发工钱"),
         JobSpec("daily_summary", "services.notices.daily_summary:enqueue_daily_summaries", "cron", {"hour": 20, "minute": 0},
                 2 * 3600, "当日收入汇总通知"),
+        # issue 15: training and guidance notices, each idempotent (one notice per key)
+        JobSpec("training_reminders", "services.notices.training:enqueue_session_reminders", "cron",
+                {"hour": 18, "minute": 0}, 4 * 3600, "培训前一天提醒"),
+        JobSpec("certificates_expiring", "services.notices.training:enqueue_expiring_certificates", "cron",
+                {"hour": 9, "minute": 0}, 6 * 3600, "合格证 14 天内到期提醒"),
+        JobSpec("guidance_follow_ups", "services.notices.training:enqueue_follow_ups_due", "cron",
+                {"hour": 8, "minute": 30}, 6 * 3600, "辅导员回访到期提醒"),
     ]
 
 

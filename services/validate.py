@@ -71,3 +71,17 @@ def utc_datetime(value, field):
     if parsed.tzinfo is None:
         raise BadRequest(f"{field} 需要带时区，{example}", code="invalid_" + field, field=field)
     return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def iso_date(value, field):
+    """A calendar date (a date, or text such as 2026-12-31); None stays None."""
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else _bad_date(field)
+    except ValueError:
+        return _bad_date(field)
+
+
+def _bad_date(field):
+    raise BadRequest(f"{field} 应为日期，例如 2026-12-31", code="invalid_" + field, field=field)

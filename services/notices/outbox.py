@@ -20,6 +20,7 @@ from models import db
 from services import runtime
 from services import unit
 from services.clock import to_market
+from services.notices import training_texts
 from services.unit import transaction
 from wechat.errors import WeChatError
 
@@ -39,6 +40,7 @@ KINDS = {
     "payout_sent_confirm": _payout_awaits_confirm,
     "payout_arrived": None,
     "daily_summary": None,
+    **training_texts.CHECKS,  # issue 15: enrolment, session reminder, certificate issued / expiring
 }
 MAX_ATTEMPTS = 8
 LEASE = dt.timedelta(seconds=60)
@@ -89,6 +91,8 @@ def render(notice):
         }
     elif notice.kind == "payout_sent_confirm":
         fields = {"amount1": _yuan(data["amount_fen"]), "thing2": "请进小程序确认收款", "time3": when}
+    elif notice.kind in training_texts.CHECKS:
+        fields = training_texts.fields(notice)
     elif notice.kind == "payout_arrived":
         fields = {"amount1": _yuan(data["amount_fen"]), "thing2": "工钱已到微信零钱", "time3": when}
     else:

@@ -31,7 +31,7 @@ WORKER_TOKEN_TTL = dt.timedelta(days=30)
 STAFF_TOKEN_TTL = dt.timedelta(hours=12)
 MAX_LIVE_TOKENS = 5
 CONSOLE_PREFIX = "console-session:"
-ROLES = ("admin", "station", "counsellor")
+ROLES = ("admin", "station", "counsellor", "trainer")
 
 
 def _hash(token, console=False):

@@ -1,8 +1,10 @@
-"""Who may act where: admins act on the whole county, station staff and counsellors on their own station."""
+"""Who may act where: admins act on the whole county, station staff and counsellors on their own station, trainers
+on their own enterprise's courses; only counsellors and admins see hard-to-place categories and guidance notes."""
 
 import json
 
 from models import AuditLog
+from models import TrainerAssignment
 from services.errors import Forbidden
 
 
@@ -23,6 +25,31 @@ def ensure_station(staff, station_id):
 def ensure_admin(staff):
     if staff.role != "admin":
         raise Forbidden("只有管理员可以这样做", code="admin_only")
+
+
+def sees_support(staff):
+    """Whether `staff` may see hard-to-place categories, tiers and guidance notes (counsellors and admins)."""
+    return staff.role in ("counsellor", "admin")
+
+
+def ensure_counsellor(staff):
+    if not sees_support(staff):
+        raise Forbidden("只有就业辅导员和管理员可以这样做", code="counsellor_only")
+
+
+def trainer_enterprise(staff):
+    """The enterprise id a trainer runs courses for (None for anyone else, or a trainer not yet assigned)."""
+    if staff.role != "trainer":
+        return None
+    return TrainerAssignment.select(TrainerAssignment.enterprise).where(TrainerAssignment.staff == staff.id).scalar()
+
+
+def ensure_trainer_of(staff, enterprise_id, admin_too=True):
+    """Forbidden unless `staff` is a trainer of `enterprise_id` (or, with `admin_too`, an admin)."""
+    if admin_too and staff.role == "admin":
+        return
+    if trainer_enterprise(staff) != enterprise_id:
+        raise Forbidden("只能操作本企业的培训课程", code="other_enterprise")
 
 
 def audit(staff, action, obj=None, station_id=None, now=None, **detail):

@@ -1,4 +1,5 @@
-"""Demo data for the embedded default: the Cheng'an market, two village stations, two factories, jobs."""
+"""Demo data for the embedded default: the Cheng'an market, two village stations, two factories, jobs, and their
+training and guidance (demo_training)."""
 
 import datetime as dt
 
@@ -7,6 +8,7 @@ from models import Job
 from models import Staff
 from models import Station
 from services.people import accounts
+from services.reports.demo_training import seed_training
 from services.work import catalog
 
 DEMO_PASSWORD = "lingong-demo"
@@ -80,4 +82,5 @@ def seed(now):
             },
             now,
         )
-    return {"stations": len(stations), "enterprises": len(enterprises), "jobs": Job.select().count()}
+    training = seed_training(admin, stations, enterprises, DEMO_PASSWORD, now)
+    return {"stations": len(stations), "enterprises": len(enterprises), "jobs": Job.select().count(), **training}

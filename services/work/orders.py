@@ -16,6 +16,7 @@ from prepared import model_columns
 from services import validate
 from services.errors import Conflict
 from services.errors import NotFound
+from services.training import gate
 from services.unit import once
 
 
@@ -51,9 +52,13 @@ def _take_update():
     return Job.update(taken=Job.taken + Arg("quantity"), updated_at=Arg("now")).where(_open_now())
 
 
-_TAKE_RETURNING = Prepared(lambda: _take_update().returning(Job.unit_price_fen, Job.per_worker_cap))
+_TAKE_RETURNING = Prepared(
+    lambda: _take_update().returning(Job.unit_price_fen, Job.per_worker_cap, Job.requires_skills)
+)
 _TAKE = Prepared(_take_update)
-_RATE_AND_CAP = Prepared(lambda: Job.select(Job.unit_price_fen, Job.per_worker_cap).where(Job.id == Arg("job")))
+_RATE_AND_CAP = Prepared(
+    lambda: Job.select(Job.unit_price_fen, Job.per_worker_cap, Job.requires_skills).where(Job.id == Arg("job"))
+)
 _INSERT_ORDER = Prepared(
     lambda: Order.insert(
         job=Arg("job"), worker=Arg("worker"), quantity=Arg("quantity"), rate_fen=Arg("rate_fen"),
@@ -63,10 +68,11 @@ _INSERT_ORDER = Prepared(
 
 
 def _take_uncapped():
-    """PostgreSQL: take the pieces of a job without a per-worker cap and write the order in one statement."""
+    """PostgreSQL: take the pieces of a job without a per-worker cap or required skills and write the order in one
+    statement."""
     taken = (
         Job.update(taken=Job.taken + Arg("quantity"), updated_at=Arg("now"))
-        .where(_open_now() & (Job.per_worker_cap == 0))
+        .where(_open_now() & (Job.per_worker_cap == 0) & (Job.requires_skills == False))  # noqa: E712
         .returning(Job.unit_price_fen)
         .cte("taken")
     )
@@ -85,7 +91,7 @@ _TAKE_UNCAPPED = Prepared(_take_uncapped)
 
 def _take_in_one_statement(worker, job_id, quantity, request_id, now):
     """The order, when the one-statement path applies and took the pieces; None sends the request down the
-    general path (another database, a capped job, or a refusal, which that path explains)."""
+    general path (another database, a capped job, a job requiring skills, or a refusal, which that path explains)."""
     if not isinstance(db.obj, PostgresqlDatabase):
         return None
     row = _TAKE_UNCAPPED.first(job=job_id, worker=worker.id, quantity=quantity, request_id=request_id, now=now)
@@ -117,7 +123,9 @@ def _take(worker, job_id, quantity, request_id, now):
         row = _RATE_AND_CAP.first(job=job_id) if _TAKE.rowcount(**args) else None
     if row is None:
         _explain_refusal(job_id, now)
-    rate, cap = row
+    rate, cap, requires_skills = row
+    if requires_skills:  # issue 15: a certificate for each required skill, checked in this transaction
+        gate.check_certificates(worker.id, job_id, now)
     if cap:
         _check_cap(worker, job_id, cap, quantity)
     fields = {"job": job_id, "worker": worker.id, "quantity": quantity, "rate_fen": rate, "request_id": request_id}
