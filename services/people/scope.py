@@ -1,8 +1,5 @@
 """Who may act where: admins act on the whole county, station staff and counsellors on their own station."""
 
-import json
-
-from models import AuditLog
 from services.errors import Forbidden
 
 
@@ -23,18 +20,3 @@ def ensure_station(staff, station_id):
 def ensure_admin(staff):
     if staff.role != "admin":
         raise Forbidden("只有管理员可以这样做", code="admin_only")
-
-
-def audit(staff, action, obj=None, station_id=None, now=None, **detail):
-    """Write one audit row for a staff action (inside the caller's transaction)."""
-    fields = {
-        "staff": staff.id if staff is not None else None,
-        "action": action,
-        "object_type": type(obj).__name__.lower() if obj is not None else "",
-        "object_id": str(obj.id) if obj is not None else "",
-        "station": station_id,
-        "detail": json.dumps(detail, ensure_ascii=False, default=str),
-    }
-    if now is not None:
-        fields["created_at"] = now
-    return AuditLog.create(**fields)

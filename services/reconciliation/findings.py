@@ -16,7 +16,6 @@ from services.clock import iso_utc
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
-from services.people.scope import audit
 from services.people.scope import ensure_admin
 from services.reconciliation.runs import refuse_future
 
@@ -73,7 +72,7 @@ def _act(staff, finding_id, note, now, status, allowed_from, request_id=None):
         ReconFinding.update(status=status, note=note, acted_by=staff.id, acted_at=now).where(
             ReconFinding.id == finding.id
         ).execute()
-        audit(staff, f"recon.finding.{status}", finding, None, now, kind=finding.kind, note=note)
+        unit.audit(f"recon.finding.{status}", finding, kind=finding.kind, note=note)
         return finding
 
     unit.apply(staff, request_id, f"recon.finding.{status}:{finding_id}", act, ReconFinding.get_by_id, now)
