@@ -99,3 +99,24 @@ def test_the_one_invariant_set_catches_a_worker_paid_more_than_owed(app, make_en
     worker, _ = login("erin")
     ledger.post("p-over", "payout", [(ledger.worker_payable(worker), 20), (ledger.worker_inflight(worker), -20)], DAY)
     assert [f.kind for f in check_ledger()] == ["worker_balance_negative"]
+
+
+def test_every_balance_read_is_the_running_total_and_the_invariants_hold_it_to_the_postings(
+    app, make_enterprise, login
+):
+    from models import Account
+    from services.money import earnings
+    from services.money.invariants import check_ledger
+
+    worker, _ = login("fay")
+    enterprise = make_enterprise()
+    ledger.post(
+        "e-read", "earning", [(ledger.enterprise_labour(enterprise), 80), (ledger.worker_payable(worker), -80)], DAY
+    )
+    now = dt.datetime(2026, 11, 28, 4, 0)
+    assert ledger.owed_fen(worker) == earnings.summary(worker, now)["owed_fen"] == 80
+    assert ledger.balance(ledger.enterprise_labour(enterprise)) == 80
+    payable = ledger.worker_payable(worker)
+    Account.update(balance_fen=-70).where(Account.id == payable.id).execute()  # drift behind the ledger's back
+    assert ledger.owed_fen(worker) == earnings.summary(worker, now)["owed_fen"] == 70  # one way to read it
+    assert [(f.kind, f.object_id) for f in check_ledger()] == [("running_balance_off", payable.id)]
