@@ -90,10 +90,29 @@ def resolve_finding(staff, finding_id, note, now, request_id=None):
 
 
 def staff_notices(staff, unread_only=True, limit=50):
+    """The staff member's notices (the nightly run's findings summary), newest first: shown in the console until read."""
     query = StaffNotice.select().where(StaffNotice.staff == (staff if isinstance(staff, int) else staff.id))
     if unread_only:
         query = query.where(StaffNotice.read_at.is_null())
-    return list(query.order_by(StaffNotice.id.desc()).limit(limit))
+    notices = list(query.order_by(StaffNotice.id.desc()).limit(limit))
+    for notice in notices:
+        notice.message = json.loads(notice.payload or "{}").get("message", notice.kind)
+    return notices
+
+
+def mark_notices_read(staff, notice_ids, now, request_id=None):
+    """A staff member has read their notices: they leave the console's front page."""
+    ids = [validate.positive_int(i, "通知", "notice_id", validate.MAX_ID) for i in notice_ids][:200]
+
+    def mark():
+        query = StaffNotice.update(read_at=now).where(
+            (StaffNotice.staff == staff.id) & StaffNotice.id.in_(ids) & StaffNotice.read_at.is_null()
+        )
+        query.execute()
+        return staff
+
+    unit.apply(staff, request_id, "staff_notice.read", mark, lambda _: staff, now)
+    return len(ids)
 
 
 def run_dict(run):
