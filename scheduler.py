@@ -69,7 +69,7 @@ def run_job(job_id, app):
     from models import db
     from models import utcnow
 
-    spec = next(s for s in job_specs(app.config) if s.id == job_id)
+    spec = next(s for s in job_specs(app.extensions["settings"]) if s.id == job_id)
     fn = _target(spec)
     if fn is None:
         log.warning("job %s: %s is not available in this build; skipped", job_id, spec.target)
@@ -100,9 +100,9 @@ def catch_up(app):
 def build_scheduler(app):
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    tz = ZoneInfo(app.config["MARKET_TIMEZONE"])
+    tz = ZoneInfo(app.extensions["settings"].market_timezone)
     scheduler = BlockingScheduler(timezone=tz)
-    for spec in job_specs(app.config):
+    for spec in job_specs(app.extensions["settings"]):
         scheduler.add_job(run_job, spec.trigger, args=[spec.id, app], id=spec.id, name=spec.description,
                           coalesce=True, max_instances=1, misfire_grace_time=spec.grace, replace_existing=True,
                           **spec.args)
@@ -133,7 +133,7 @@ def main(argv=None):
             print(f"{job_id:16} {when.isoformat() if when else '-':32} {trigger}")
         return 0
     if args.run:
-        if args.run not in {s.id for s in job_specs(app.config)}:
+        if args.run not in {s.id for s in job_specs(app.extensions["settings"])}:
             parser.error(f"unknown job {args.run}")
         print(run_job(args.run, app))
         return 0
