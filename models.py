@@ -172,7 +172,9 @@ class Order(BaseModel):
     """A worker's order (接单) for N pieces of a job; the rate is locked when the order is taken."""
 
     job = ForeignKeyField(Job, backref="orders", on_delete="RESTRICT")
-    worker = ForeignKeyField(Worker, backref="orders", on_delete="RESTRICT")  # (worker, id): a worker's orders, newest first
+    worker = ForeignKeyField(
+        Worker, backref="orders", on_delete="RESTRICT"
+    )  # (worker, id): a worker's orders, newest first
     quantity = IntegerField()
     rate_fen = IntegerField()
     reported = IntegerField(default=0)
@@ -213,7 +215,9 @@ class PieceReport(BaseModel):
     """The worker's own count of finished pieces; idempotent on (worker, request_id)."""
 
     order = ForeignKeyField(Order, backref="reports", on_delete="RESTRICT")
-    worker = ForeignKeyField(Worker, backref="reports", on_delete="RESTRICT", index=False)  # no index of its own: (worker, request_id) leads with it
+    worker = ForeignKeyField(
+        Worker, backref="reports", on_delete="RESTRICT", index=False
+    )  # no index of its own: (worker, request_id) leads with it
     quantity = IntegerField()
     request_id = CharField(max_length=64)
     created_at = DateTimeField(default=utcnow, index=True)
@@ -226,7 +230,9 @@ class Inspection(BaseModel):
     """QC of returned pieces. A correction is a new row with `corrects` set and negative counts."""
 
     order = ForeignKeyField(Order, backref="inspections", on_delete="RESTRICT")
-    worker = ForeignKeyField(Worker, backref="inspections", on_delete="RESTRICT", index=False)  # no index of its own: the covering index leads with it
+    worker = ForeignKeyField(
+        Worker, backref="inspections", on_delete="RESTRICT", index=False
+    )  # no index of its own: the covering index leads with it
     accepted = IntegerField(default=0)
     rejected = IntegerField(default=0)
     rework = IntegerField(default=0)
@@ -271,7 +277,9 @@ class Posting(BaseModel):
     """One leg of a transaction: signed fen, debit positive, credit negative."""
 
     txn = ForeignKeyField(LedgerTxn, backref="postings", on_delete="RESTRICT")
-    account = ForeignKeyField(Account, backref="postings", on_delete="RESTRICT", index=False)  # no index of its own: (account, amount_fen) leads with it
+    account = ForeignKeyField(
+        Account, backref="postings", on_delete="RESTRICT", index=False
+    )  # no index of its own: (account, amount_fen) leads with it
     amount_fen = BigIntegerField()
     inspection = ForeignKeyField(Inspection, null=True, backref="postings", on_delete="RESTRICT")
     created_at = DateTimeField(default=utcnow)
@@ -429,7 +437,10 @@ class Payout(BaseModel):
         if where is not None:
             desk, items = desk.where(where), items.where(where)
         if station_ids is not None:
-            desk, items = desk.where(cls.station.in_(list(station_ids))), items.where(Job.station.in_(list(station_ids)))
+            desk, items = (
+                desk.where(cls.station.in_(list(station_ids))),
+                items.where(Job.station.in_(list(station_ids))),
+            )
         return desk + items
 
 

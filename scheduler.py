@@ -39,20 +39,57 @@ def _cutoff(config):
 def job_specs(config):
     """The declared jobs (explicit ids); times are market time."""
     return [
-        JobSpec("reconcile", "services.reconciliation.nightly:nightly", "cron", {"hour": 2, "minute": 0}, 6 * 3600,
-                "对账：前一营业日（及所有漏掉的日期）"),
-        JobSpec("recon_bill_retry", "services.reconciliation.nightly:retry_missing_bills", "cron",
-                {"hour": 10, "minute": 30}, 6 * 3600, "对账：上午账单出来后重对缺账单的日期"),
-        JobSpec("recon_takeover", "services.reconciliation.nightly:take_over_stale", "interval", {"minutes": 1}, 50,
-                "对账：接手中断（心跳超时）或失败的对账"),
-        JobSpec("deliver_notices", "services.notices.outbox:deliver_pending", "interval", {"minutes": 1}, 50,
-                "发送待发通知"),
-        JobSpec("sweep_payouts", "services.payouts.sweep:sweep_inflight", "interval",
-                {"minutes": int(config.get("SCHEDULER_SWEEP_MINUTES", 3))}, 120, "查询在途付款"),
-        JobSpec("cutoff_payouts", "services.payouts.transfers:run_cutoff_payouts", "cron", _cutoff(config), 3 * 3600,
-                "截点统一发工钱"),
-        JobSpec("daily_summary", "services.notices.daily_summary:enqueue_daily_summaries", "cron", {"hour": 20, "minute": 0},
-                2 * 3600, "当日收入汇总通知"),
+        JobSpec(
+            "reconcile",
+            "services.reconciliation.nightly:nightly",
+            "cron",
+            {"hour": 2, "minute": 0},
+            6 * 3600,
+            "对账：前一营业日（及所有漏掉的日期）",
+        ),
+        JobSpec(
+            "recon_bill_retry",
+            "services.reconciliation.nightly:retry_missing_bills",
+            "cron",
+            {"hour": 10, "minute": 30},
+            6 * 3600,
+            "对账：上午账单出来后重对缺账单的日期",
+        ),
+        JobSpec(
+            "recon_takeover",
+            "services.reconciliation.nightly:take_over_stale",
+            "interval",
+            {"minutes": 1},
+            50,
+            "对账：接手中断（心跳超时）或失败的对账",
+        ),
+        JobSpec(
+            "deliver_notices", "services.notices.outbox:deliver_pending", "interval", {"minutes": 1}, 50, "发送待发通知"
+        ),
+        JobSpec(
+            "sweep_payouts",
+            "services.payouts.sweep:sweep_inflight",
+            "interval",
+            {"minutes": int(config.get("SCHEDULER_SWEEP_MINUTES", 3))},
+            120,
+            "查询在途付款",
+        ),
+        JobSpec(
+            "cutoff_payouts",
+            "services.payouts.transfers:run_cutoff_payouts",
+            "cron",
+            _cutoff(config),
+            3 * 3600,
+            "截点统一发工钱",
+        ),
+        JobSpec(
+            "daily_summary",
+            "services.notices.daily_summary:enqueue_daily_summaries",
+            "cron",
+            {"hour": 20, "minute": 0},
+            2 * 3600,
+            "当日收入汇总通知",
+        ),
     ]
 
 
@@ -103,9 +140,18 @@ def build_scheduler(app):
     tz = ZoneInfo(app.extensions["settings"].market_timezone)
     scheduler = BlockingScheduler(timezone=tz)
     for spec in job_specs(app.extensions["settings"]):
-        scheduler.add_job(run_job, spec.trigger, args=[spec.id, app], id=spec.id, name=spec.description,
-                          coalesce=True, max_instances=1, misfire_grace_time=spec.grace, replace_existing=True,
-                          **spec.args)
+        scheduler.add_job(
+            run_job,
+            spec.trigger,
+            args=[spec.id, app],
+            id=spec.id,
+            name=spec.description,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=spec.grace,
+            replace_existing=True,
+            **spec.args,
+        )
     return scheduler
 
 
