@@ -25,6 +25,7 @@ from handlers import edge
 from services import clock
 from services import settings
 from services.errors import DomainError
+from services.payouts import policy as payout_policy
 from wechat import clients
 from wechat import kvstore
 
@@ -133,17 +134,19 @@ def _install_runtime(app):
     from wechat import pay_app
 
     factories = {"wechat_pay": lambda: pay_app.client_of(app)}
-    current = runtime.install(runtime.Runtime(app.config, app.extensions, factories))
+    current = runtime.install(runtime.Runtime(app.extensions, factories))
     appcontext_pushed.connect(lambda sender, **_: runtime.activate(current), app, weak=False)
 
 
 def _configure(app, test_config):
+    """The one typed settings object (app.extensions["settings"], services: runtime.current().settings), built from
+    the declared defaults, the environment and the test overrides; app.config carries the same values for Flask's
+    own keys (SECRET_KEY, MAX_CONTENT_LENGTH) and the Flask-side code. A bad value stops the start, named."""
     load_dotenv(os.path.join(app.root_path, ".env"))
-    app.config.from_mapping(settings.defaults())  # MAX_CONTENT_LENGTH, Flask's own, is declared there too
-    app.config.update(settings.from_environ(os.environ))
-    if test_config:
-        app.config.from_mapping(test_config)
-    cfg = settings.typed(app.config)
+    cfg = settings.defaults()  # MAX_CONTENT_LENGTH, Flask's own, is declared there too
+    cfg.update(settings.from_environ(os.environ))
+    cfg.update({key: value for key, value in (test_config or {}).items() if key.isupper()})
+    cfg = settings.typed(cfg)
     production = cfg["LINGONG_ENV"] == "production"
     if cfg["WECHAT_SANDBOX"] is None:
         cfg["WECHAT_SANDBOX"] = not (cfg["WECHAT_MP_APPID"] and cfg["WECHAT_MP_SECRET"])
@@ -160,13 +163,23 @@ def _configure(app, test_config):
         os.makedirs(app.instance_path, exist_ok=True)
         cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "lingong.db")
     clock.configure(cfg["MARKET_TIMEZONE"])
+    app.config.from_mapping(cfg)
+    app.extensions["settings"] = settings.build(cfg)
+    payout_policy.of(app.extensions["settings"])  # a policy that cannot pay stops the start too
+
+
+def reconfigure(app, **values):
+    """Change some settings of a created app (tests, drills): a new typed settings object, app.config following."""
+    app.extensions["settings"] = settings.replace(app.extensions["settings"], **values)
+    payout_policy.of(app.extensions["settings"])
+    app.config.update({key: app.extensions["settings"].get(key, value) for key, value in values.items()})
 
 
 def _trust_proxies(app):
     """Behind N reverse proxies (LINGONG_TRUSTED_PROXIES=N), take the client's address and scheme from the
     X-Forwarded-For / -Proto headers the last N proxies set (the console's login guard counts failures per
     address); with 0, the default, those headers are ignored, since any client could send them."""
-    count = settings.whole(app.config["LINGONG_TRUSTED_PROXIES"])
+    count = app.extensions["settings"].lingong_trusted_proxies
     if count < 0:
         raise RuntimeError(f"LINGONG_TRUSTED_PROXIES must be a number of proxies, not {count!r}")
     if count:

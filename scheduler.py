@@ -39,27 +39,82 @@ def _cutoff(config):
 def job_specs(config):
     """The declared jobs (explicit ids); times are market time."""
     return [
-        JobSpec("reconcile", "services.reconciliation.nightly:nightly", "cron", {"hour": 2, "minute": 0}, 6 * 3600,
-                "对账：前一营业日（及所有漏掉的日期）"),
-        JobSpec("recon_bill_retry", "services.reconciliation.nightly:retry_missing_bills", "cron",
-                {"hour": 10, "minute": 30}, 6 * 3600, "对账：上午账单出来后重对缺账单的日期"),
-        JobSpec("recon_takeover", "services.reconciliation.nightly:take_over_stale", "interval", {"minutes": 1}, 50,
-                "对账：接手中断（心跳超时）或失败的对账"),
-        JobSpec("deliver_notices", "services.notices.outbox:deliver_pending", "interval", {"minutes": 1}, 50,
-                "发送待发通知"),
-        JobSpec("sweep_payouts", "services.payouts.sweep:sweep_inflight", "interval",
-                {"minutes": int(config.get("SCHEDULER_SWEEP_MINUTES", 3))}, 120, "查询在途付款"),
-        JobSpec("cutoff_payouts", "services.payouts.transfers:run_cutoff_payouts", "cron", _cutoff(config), 3 * 3600,
-                "截点统一发工钱"),
-        JobSpec("daily_summary", "services.notices.daily_summary:enqueue_daily_summaries", "cron", {"hour": 20, "minute": 0},
-                2 * 3600, "当日收入汇总通知"),
+        JobSpec(
+            "reconcile",
+            "services.reconciliation.nightly:nightly",
+            "cron",
+            {"hour": 2, "minute": 0},
+            6 * 3600,
+            "对账：前一营业日（及所有漏掉的日期）",
+        ),
+        JobSpec(
+            "recon_bill_retry",
+            "services.reconciliation.nightly:retry_missing_bills",
+            "cron",
+            {"hour": 10, "minute": 30},
+            6 * 3600,
+            "对账：上午账单出来后重对缺账单的日期",
+        ),
+        JobSpec(
+            "recon_takeover",
+            "services.reconciliation.nightly:take_over_stale",
+            "interval",
+            {"minutes": 1},
+            50,
+            "对账：接手中断（心跳超时）或失败的对账",
+        ),
+        JobSpec(
+            "deliver_notices", "services.notices.outbox:deliver_pending", "interval", {"minutes": 1}, 50, "发送待发通知"
+        ),
+        JobSpec(
+            "sweep_payouts",
+            "services.payouts.sweep:sweep_inflight",
+            "interval",
+            {"minutes": int(config.get("SCHEDULER_SWEEP_MINUTES", 3))},
+            120,
+            "查询在途付款",
+        ),
+        JobSpec(
+            "cutoff_payouts",
+            "services.payouts.transfers:run_cutoff_payouts",
+            "cron",
+            _cutoff(config),
+            3 * 3600,
+            "截点统一发工钱",
+        ),
+        JobSpec(
+            "daily_summary",
+            "services.notices.daily_summary:enqueue_daily_summaries",
+            "cron",
+            {"hour": 20, "minute": 0},
+            2 * 3600,
+            "当日收入汇总通知",
+        ),
         # issue 15: training and guidance notices, each idempotent (one notice per key)
-        JobSpec("training_reminders", "services.notices.training:enqueue_session_reminders", "cron",
-                {"hour": 18, "minute": 0}, 4 * 3600, "培训前一天提醒"),
-        JobSpec("certificates_expiring", "services.notices.training:enqueue_expiring_certificates", "cron",
-                {"hour": 9, "minute": 0}, 6 * 3600, "合格证 14 天内到期提醒"),
-        JobSpec("guidance_follow_ups", "services.notices.training:enqueue_follow_ups_due", "cron",
-                {"hour": 8, "minute": 30}, 6 * 3600, "辅导员回访到期提醒"),
+        JobSpec(
+            "training_reminders",
+            "services.notices.training:enqueue_session_reminders",
+            "cron",
+            {"hour": 18, "minute": 0},
+            4 * 3600,
+            "培训前一天提醒",
+        ),
+        JobSpec(
+            "certificates_expiring",
+            "services.notices.training:enqueue_expiring_certificates",
+            "cron",
+            {"hour": 9, "minute": 0},
+            6 * 3600,
+            "合格证 14 天内到期提醒",
+        ),
+        JobSpec(
+            "guidance_follow_ups",
+            "services.notices.training:enqueue_follow_ups_due",
+            "cron",
+            {"hour": 8, "minute": 30},
+            6 * 3600,
+            "辅导员回访到期提醒",
+        ),
     ]
 
 
@@ -76,7 +131,7 @@ def run_job(job_id, app):
     from models import db
     from models import utcnow
 
-    spec = next(s for s in job_specs(app.config) if s.id == job_id)
+    spec = next(s for s in job_specs(app.extensions["settings"]) if s.id == job_id)
     fn = _target(spec)
     if fn is None:
         log.warning("job %s: %s is not available in this build; skipped", job_id, spec.target)
@@ -107,12 +162,21 @@ def catch_up(app):
 def build_scheduler(app):
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    tz = ZoneInfo(app.config["MARKET_TIMEZONE"])
+    tz = ZoneInfo(app.extensions["settings"].market_timezone)
     scheduler = BlockingScheduler(timezone=tz)
-    for spec in job_specs(app.config):
-        scheduler.add_job(run_job, spec.trigger, args=[spec.id, app], id=spec.id, name=spec.description,
-                          coalesce=True, max_instances=1, misfire_grace_time=spec.grace, replace_existing=True,
-                          **spec.args)
+    for spec in job_specs(app.extensions["settings"]):
+        scheduler.add_job(
+            run_job,
+            spec.trigger,
+            args=[spec.id, app],
+            id=spec.id,
+            name=spec.description,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=spec.grace,
+            replace_existing=True,
+            **spec.args,
+        )
     return scheduler
 
 
@@ -140,7 +204,7 @@ def main(argv=None):
             print(f"{job_id:16} {when.isoformat() if when else '-':32} {trigger}")
         return 0
     if args.run:
-        if args.run not in {s.id for s in job_specs(app.config)}:
+        if args.run not in {s.id for s in job_specs(app.extensions["settings"])}:
             parser.error(f"unknown job {args.run}")
         print(run_job(args.run, app))
         return 0

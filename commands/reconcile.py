@@ -39,8 +39,10 @@ def register(app):
         yesterday = business_date(now) - dt.timedelta(days=1)
         first = _date(since, "--since") if since else _date(day, "--date") if day else yesterday
         if first > business_date(now):
-            raise click.BadParameter(f"{first} is in the future (today is {business_date(now)}, market time)",
-                                     param_hint="--since" if since else "--date")
+            raise click.BadParameter(
+                f"{first} is in the future (today is {business_date(now)}, market time)",
+                param_hint="--since" if since else "--date",
+            )
         last = yesterday if since else first
         code = 0
         with models.db.connection_context():
@@ -96,8 +98,10 @@ def register(app):
             with open(out_path, "wb") as f:
                 f.write(statement_files.to_xlsx(data))
         totals = data["totals"]
-        click.echo(f"{out_path}: {data['name']} {data['month']} {totals['accepted']} pieces accepted, "
-                   f"{statement_files.yuan(totals['pieces_fen'])} yuan")
+        click.echo(
+            f"{out_path}: {data['name']} {data['month']} {totals['accepted']} pieces accepted, "
+            f"{statement_files.yuan(totals['pieces_fen'])} yuan"
+        )
 
 
 def _print_run(run, ran):
@@ -105,11 +109,18 @@ def _print_run(run, ran):
 
     summary = json.loads(run.summary or "{}")
     if ran and run.status == "provisional":
-        state = f"checked so far, as of {summary.get('as_of')} (the day is not over: provisional, nothing stored " \
+        state = (
+            f"checked so far, as of {summary.get('as_of')} (the day is not over: provisional, nothing stored "
             "as final; the nightly run replaces it)"
+        )
     else:
-        state = "reconciled" if ran else f"not run ({run.status}, held by {run.claimed_by})" \
-            if run.status != "finished" else "already finished"
+        state = (
+            "reconciled"
+            if ran
+            else f"not run ({run.status}, held by {run.claimed_by})"
+            if run.status != "finished"
+            else "already finished"
+        )
     click.echo(f"{run.business_date} {state}: {run.findings_count} finding(s)")
     for kind, count in sorted(summary.get("findings", {}).items()):
         click.echo(f"  {kind}: {count}")

@@ -53,7 +53,9 @@ def register(app):
         migrate_database(sandbox=app.config["WECHAT_SANDBOX"])
         with models.db.connection_context():
             counts = demo.seed(utcnow())
-        click.echo(f"demo data ready: {counts}; staff admin / station0..2 / counsellor / trainer0..1, password {demo.DEMO_PASSWORD}")
+        click.echo(
+            f"demo data ready: {counts}; staff admin / station0..2 / counsellor / trainer0..1, password {demo.DEMO_PASSWORD}"
+        )
 
     @app.cli.command("create-staff")
     @click.option("--username", required=True)

@@ -138,6 +138,6 @@ def my_history():
                     inspections=[serialize.inspection(i) for i in inspections.get(o.id, [])],
                 )
                 for o in rows
-            ]
+            ],
         }
     )

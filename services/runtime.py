@@ -1,12 +1,16 @@
-"""What the running process hands the services: its settings and its WeChat clients, installed by create_app.
+"""What the running process hands the services: its typed settings and its WeChat clients, installed by create_app.
 
 Services never import Flask; they ask `current()` for the runtime of the app whose context is active (create_app
-activates it whenever that app's context is pushed), else of the last app created in this process.
+activates it whenever that app's context is pushed), else of the last app created in this process, and read the
+settings as `current().settings.payout_min_fen` (or `settings()`, which also works in a bare script).
 """
 
 import contextvars
+import os
 from dataclasses import dataclass
 from dataclasses import field
+
+from services import settings as _settings
 
 _active = contextvars.ContextVar("lingong_runtime", default=None)
 _last = None
@@ -14,14 +18,15 @@ _last = None
 
 @dataclass
 class Runtime:
-    """`config`: the app's settings mapping; `extensions`: its shared clients (WeChat, the key/value store)."""
+    """`extensions`: the app's shared clients (WeChat, the key/value store) and its typed settings ("settings")."""
 
-    config: dict
     extensions: dict = field(default_factory=dict)
     factories: dict = field(default_factory=dict)  # clients built on first use (WeChat Pay reads its keys then)
 
-    def setting(self, name, default=None):
-        return self.config.get(name, default)
+    @property
+    def settings(self):
+        """The one typed settings object (services.settings.Settings) create_app built."""
+        return self.extensions["settings"]
 
     def client(self, name):
         factory = self.factories.get(name)
@@ -47,7 +52,9 @@ def current():
     return runtime
 
 
-def setting(name, default=None):
-    """One setting of the current runtime (the default when there is none, as in a bare script)."""
+def settings():
+    """The current app's settings; in a bare script (no app), the declared defaults and the environment."""
     runtime = _active.get() or _last
-    return default if runtime is None else runtime.config.get(name, default)
+    if runtime is not None:
+        return runtime.settings
+    return _settings.build({**_settings.defaults(), **_settings.from_environ(os.environ)})

@@ -1,10 +1,13 @@
 """Every setting lingong reads, declared once: its name, its type (one parser per type) and what it means.
 
-create_app builds the app's settings from this table: defaults, then the environment (and `.env`), then test
-overrides, each value parsed by its type once, at start-up; services read them through services.runtime. The
-README's Configuration table lists exactly these variables (a test holds the two together).
+create_app builds one typed, frozen `Settings` from this table: defaults, then the environment (and `.env`), then test
+overrides, each value parsed by its type once, at start-up; services read it as `runtime.current().settings`
+(`settings.payout_min_fen`). The README's Configuration table lists exactly these variables (a test holds the two
+together); app.config carries the same values for Flask's own keys (SECRET_KEY, MAX_CONTENT_LENGTH).
 """
 
+import dataclasses
+import types
 from dataclasses import dataclass
 
 
@@ -39,6 +42,22 @@ def whole(raw):
 def text(raw):
     """Text as it is (ids, secrets and keys stay strings, even when all digits)."""
     return "" if raw is None else str(raw)
+
+
+def payout_mode(raw):
+    """`immediate` or `cutoff` (any case)."""
+    mode = str(raw).strip().lower()
+    if mode not in ("immediate", "cutoff"):
+        raise SettingError(f"not immediate or cutoff: {raw!r}")
+    return mode
+
+
+def clock_time(raw):
+    """A time of day as HH:MM (market time), kept as that text."""
+    hour, _, minute = str(raw).strip().partition(":")
+    if not (hour.isdigit() and minute.isdigit() and len(minute) == 2 and int(hour) < 24 and int(minute) < 60):
+        raise SettingError(f"not a time of day HH:MM: {raw!r}")
+    return f"{int(hour):02d}:{minute}"
 
 
 def optional_flag(raw):
@@ -89,8 +108,13 @@ VARS = (
     Var("WECHATPAY_REPORT_JOB_TYPE", text, "计件加工", "the transfer's reported job type"),
     Var("WECHATPAY_REPORT_PAY_DESC", text, "计件报酬当日结算", "the transfer's reported pay description"),
     Var("SANDBOX_PAY_KEYS_DIR", text, "", "where the sandbox's generated keys live (never committed)"),
-    Var("PAYOUT_MODE", text, "cutoff", "`immediate`: pay right after an inspection accepts pieces; `cutoff`: daily"),
-    Var("PAYOUT_CUTOFF", text, "17:30", "market time of the daily payout run"),
+    Var(
+        "PAYOUT_MODE",
+        payout_mode,
+        "cutoff",
+        "`immediate`: pay right after an inspection accepts pieces; `cutoff`: daily",
+    ),
+    Var("PAYOUT_CUTOFF", clock_time, "17:30", "market time of the daily payout run"),
     Var("PAYOUT_MIN_FEN", whole, 10, "the smallest transfer"),
     Var("PAYOUT_MAX_PER_TRANSFER_FEN", whole, 20000, "the largest transfer"),
     Var("PAYOUT_SPLIT", flag, True, "split larger amounts into several transfers (off: refuse them)"),
@@ -116,6 +140,48 @@ def defaults():
 def from_environ(environ):
     """The declared settings (and template ids) found in the environment, as text; `typed()` parses them."""
     return {k: v for k, v in environ.items() if k in BY_NAME or k.startswith(PREFIXES)}
+
+
+def _settings_class():
+    fields = [(var.name.lower(), object) for var in VARS]
+    fields.append(
+        ("templates", types.MappingProxyType, dataclasses.field(default_factory=lambda: types.MappingProxyType({})))
+    )
+    namespace = {
+        "__doc__": "Every declared setting, typed (attribute: the variable's name in lower case); `templates`: the "
+        "template ids per notice kind (WECHAT_TEMPLATE_<KIND>, WECHAT_MP_TEMPLATE_<KIND>).",
+        "as_config": lambda self: {**{v.name: getattr(self, v.name.lower()) for v in VARS}, **self.templates},
+        "get": lambda self, name, default=None: _get(self, name, default),
+    }
+    return dataclasses.make_dataclass("Settings", fields, frozen=True, namespace=namespace)
+
+
+def _get(settings, name, default):
+    """A setting by its variable name (a template id family member included)."""
+    if name in BY_NAME:
+        value = getattr(settings, name.lower())
+        return default if value is None else value
+    return settings.templates.get(name, default)
+
+
+Settings = _settings_class()
+
+
+def build(config):
+    """The one typed settings object from a mapping of variable names (each value parsed by its type)."""
+    config = typed(dict(config))
+    values = {var.name.lower(): config.get(var.name, var.default) for var in VARS}
+    templates = {name: text(value) for name, value in config.items() if name.startswith(PREFIXES)}
+    return Settings(**values, templates=types.MappingProxyType(templates))
+
+
+def replace(settings, **changes):
+    """`settings` with some variables (by name) changed, each parsed by its type."""
+    declared = {name: value for name, value in changes.items() if name in BY_NAME}
+    typed(declared)
+    templates = {**settings.templates, **{k: text(v) for k, v in changes.items() if k.startswith(PREFIXES)}}
+    fields = {name.lower(): value for name, value in declared.items()}
+    return dataclasses.replace(settings, **fields, templates=types.MappingProxyType(templates))
 
 
 def typed(config):

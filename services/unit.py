@@ -1,8 +1,11 @@
-"""One unit of work for every state change: the transaction, the request-id idempotency, the after-commit queue.
+"""One unit of work for every state change: the transaction, the request-id idempotency, the audit row, the
+after-commit queue.
 
 A verb is only its business rule; `run()` (or `transaction()` for a verb no client retries) wraps it:
 - the transaction is a write transaction (BEGIN IMMEDIATE on SQLite), a savepoint when nested;
 - a request id is claimed in that transaction, keyed by who sent it (`run()`, with `services.idempotency.Key`);
+- `audit(action, target, station_id, **detail)` records what the verb did into the open unit, which knows who acts
+  and when; the unit writes the row in its own transaction, so the row goes with the work if it rolls back;
 - `after_commit(fn)` queues work that talks to the outside world (WeChat notices, the payout trigger). It is kept
   only if the outermost transaction commits, and runs when the surrounding `scope()` ends: after the response for a
   request, after the job for the scheduler, after the command for the CLI. Outside any scope it runs right after the
@@ -11,44 +14,95 @@ A verb is only its business rule; `run()` (or `transaction()` for a verb no clie
 
 import contextlib
 import contextvars
+import json
 import logging
 
 from peewee import IntegrityError
 
+from models import AuditLog
+from models import Staff
 from models import transaction as _db_transaction
+from models import utcnow
 from services import idempotency
 from services.errors import Conflict
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
-_pending = contextvars.ContextVar("lingong_unit_pending", default=None)  # stack of lists, one per open transaction
+_frames = contextvars.ContextVar("lingong_unit_frames", default=None)  # stack of _Frame, one per open transaction
 _scope = contextvars.ContextVar("lingong_unit_scope", default=None)  # the scope's queue, None outside a scope
+_INHERIT = object()
+
+
+class _Frame:
+    """One open transaction of a unit: who acts and when, its audit rows to write, its after-commit work."""
+
+    __slots__ = ("actor", "now", "audits", "queued")
+
+    def __init__(self, actor, now):
+        self.actor, self.now, self.audits, self.queued = actor, now, [], []
 
 
 @contextlib.contextmanager
-def transaction():
-    """A write transaction whose after-commit work is kept only if it (and every transaction around it) commits."""
-    stack = _pending.get()
+def transaction(actor=_INHERIT, now=None):
+    """A write transaction whose after-commit work is kept only if it (and every transaction around it) commits.
+
+    `actor` (a Staff row, or None for the CLI and the system) and `now` are who acts and when, for the audit rows
+    recorded inside; a nested transaction takes them from the one around it unless it is given its own.
+    """
+    stack = _frames.get()
     outermost = stack is None
     if outermost:
         stack = []
-        token = _pending.set(stack)
-    stack.append([])
+        token = _frames.set(stack)
+    outer = stack[-1] if stack else None
+    if actor is _INHERIT:
+        actor = outer.actor if outer is not None else None
+    frame = _Frame(actor, now if now is not None or outer is None else outer.now)
+    stack.append(frame)
     try:
         with _db_transaction():
             yield
+            _write_audits(frame)
     except BaseException:
         stack.pop()
         if outermost:
-            _pending.reset(token)
+            _frames.reset(token)
         raise
-    queued = stack.pop()
+    stack.pop()
     if not outermost:
-        stack[-1].extend(queued)
+        stack[-1].queued.extend(frame.queued)
         return
-    _pending.reset(token)
-    _committed(queued)
+    _frames.reset(token)
+    _committed(frame.queued)
+
+
+def audit(action, target=None, station_id=None, **detail):
+    """Record one audit row for the open unit's actor: `action` done to `target` (a row) at `station_id`.
+
+    Written by the unit inside its transaction, when the verb has done its work: rolled back with it.
+    """
+    stack = _frames.get()
+    if not stack:
+        raise RuntimeError(f"audit({action!r}) outside a unit of work")
+    frame = stack[-1]
+    frame.audits.append(
+        {
+            "staff": frame.actor.id if isinstance(frame.actor, Staff) else None,  # a worker or "cli": none
+            "action": action,
+            "object_type": type(target).__name__.lower() if target is not None else "",
+            "object_id": str(target.id) if target is not None else "",
+            "station": station_id,
+            "detail": json.dumps(detail, ensure_ascii=False, default=str),
+            "created_at": frame.now or utcnow(),
+        }
+    )
+
+
+def _write_audits(frame):
+    for row in frame.audits:
+        AuditLog.create(**row)
+    frame.audits.clear()
 
 
 def _committed(queued):
@@ -68,9 +122,9 @@ def after_commit(fn, soon=False):
     """
     if soon and _scope.get() is None:
         return
-    stack = _pending.get()
+    stack = _frames.get()
     if stack:
-        stack[-1].append(fn)
+        stack[-1].queued.append(fn)
     else:
         _committed([fn])
 
@@ -129,7 +183,7 @@ def run(actor, request_id, action, verb, replay, now=None):
     """
     key = idempotency.Key(actor, request_id, action)
     try:
-        with transaction():
+        with transaction(actor, now):
             key.claim(now)
             row = verb()
             key.record(row)
@@ -146,7 +200,7 @@ def run(actor, request_id, action, verb, replay, now=None):
 def apply(actor, request_id, action, verb, replay, now=None):
     """`run()` when the caller sent a request id, else `verb()` in a plain unit; returns the row."""
     if request_id is None:
-        with transaction():
+        with transaction(actor, now):
             return verb()
     return run(actor, request_id, action, verb, replay, now)[0]
 

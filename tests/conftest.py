@@ -55,15 +55,17 @@ def app(tmp_path, pay_keys_dir):
     redis_prefix = {}
     if os.environ.get("REDIS_URL"):  # a fresh store per test, like the database: its own prefix under REDIS_PREFIX
         redis_prefix["REDIS_PREFIX"] = f"{os.environ.get('REDIS_PREFIX', 'lingong-test:')}{uuid.uuid4().hex[:12]}:"
-    application = create_app({
-        "TESTING": True,
-        "DATABASE_URL": url,
-        "WECHAT_SANDBOX": True,
-        "SECRET_KEY": "test-secret",
-        "LINGONG_ENV": "test",
-        "SANDBOX_PAY_KEYS_DIR": pay_keys_dir,
-        **redis_prefix,
-    })
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "WECHAT_SANDBOX": True,
+            "SECRET_KEY": "test-secret",
+            "LINGONG_ENV": "test",
+            "SANDBOX_PAY_KEYS_DIR": pay_keys_dir,
+            **redis_prefix,
+        }
+    )
     contract_check.install(application)
     if EXTERNAL_DB:
         if not _schema_ready:
@@ -119,8 +121,9 @@ def admin(app):
 @pytest.fixture
 def make_station(admin):
     def make(name=None, kind="village", parent=None):
-        return catalog.create_station(admin, name or f"驿站{next(_counter)}", kind,
-                                      parent.id if parent is not None else None)
+        return catalog.create_station(
+            admin, name or f"驿站{next(_counter)}", kind, parent.id if parent is not None else None
+        )
 
     return make
 
@@ -135,8 +138,16 @@ def make_enterprise(admin):
 
 @pytest.fixture
 def make_job(admin, make_station, make_enterprise):
-    def make(station=None, enterprise=None, unit_price_fen=10, total_pieces=100, per_worker_cap=0,
-             materials=None, now=None, **extra):
+    def make(
+        station=None,
+        enterprise=None,
+        unit_price_fen=10,
+        total_pieces=100,
+        per_worker_cap=0,
+        materials=None,
+        now=None,
+        **extra,
+    ):
         data = {
             "station_id": (station or make_station()).id,
             "enterprise_id": (enterprise or make_enterprise()).id,
@@ -144,8 +155,9 @@ def make_job(admin, make_station, make_enterprise):
             "unit_price_fen": unit_price_fen,
             "total_pieces": total_pieces,
             "per_worker_cap": per_worker_cap,
-            "materials": materials if materials is not None else [
-                {"name": "卡扣", "unit": "个", "per_piece": 2, "loss_permille": 10}],
+            "materials": materials
+            if materials is not None
+            else [{"name": "卡扣", "unit": "个", "per_piece": 2, "loss_permille": 10}],
             **extra,
         }
         return catalog.publish_job(admin, data, now or models.utcnow())
@@ -156,8 +168,9 @@ def make_job(admin, make_station, make_enterprise):
 @pytest.fixture
 def make_staff():
     def make(role="station", station=None, username=None, password="station-password"):
-        return accounts.create_staff(username or f"staff{next(_counter)}", password, role,
-                                     station=station.id if station is not None else None)
+        return accounts.create_staff(
+            username or f"staff{next(_counter)}", password, role, station=station.id if station is not None else None
+        )
 
     return make
 

@@ -6,6 +6,7 @@ import itertools
 import pytest
 from peewee import fn
 
+from app import reconfigure
 from models import Inspection
 from models import Payout
 from models import PayoutItem
@@ -94,7 +95,7 @@ class Market:
 
 @pytest.fixture(name="market")
 def market_fixture(app, client, login, make_job, make_station, make_staff, staff_headers):
-    app.config["PAYOUT_MODE"] = "immediate"
+    reconfigure(app, PAYOUT_MODE="immediate")
     _register_payout_blueprints(app)
     runtime.current().client("wechat_pay")  # sandbox keys in place before the first call
     yield Market(app, client, login, make_job, make_station, make_staff, staff_headers)

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from app import reconfigure
 from models import Worker
 from models import utcnow
 from services import runtime
@@ -50,11 +51,24 @@ def seed_day(day, make_job, make_staff, station, enterprise, admin):
     runtime.current().client("wechat_pay")
     t = lambda hour, minute=0: market_time(day, hour, minute)  # noqa: E731
     staff = make_staff("station", station)
-    job_a = make_job(station=station, enterprise=enterprise, unit_price_fen=12, total_pieces=500, now=t(7),
-                     title="鞋灯卡扣组装",
-                     materials=[{"name": "卡扣", "unit": "个", "per_piece": 2, "loss_permille": 10}])
-    job_b = make_job(station=station, enterprise=enterprise, unit_price_fen=30, total_pieces=200, now=t(7),
-                     title="编织袋缝口", materials=[])
+    job_a = make_job(
+        station=station,
+        enterprise=enterprise,
+        unit_price_fen=12,
+        total_pieces=500,
+        now=t(7),
+        title="鞋灯卡扣组装",
+        materials=[{"name": "卡扣", "unit": "个", "per_piece": 2, "loss_permille": 10}],
+    )
+    job_b = make_job(
+        station=station,
+        enterprise=enterprise,
+        unit_price_fen=30,
+        total_pieces=200,
+        now=t(7),
+        title="编织袋缝口",
+        materials=[],
+    )
     clip = job_a.materials[0]
     w1, w2, w3 = new_worker("alice"), new_worker("bob"), new_worker("carol")
 
@@ -80,13 +94,21 @@ def seed_day(day, make_job, make_staff, station, enterprise, admin):
     (p1,), _ = payouts.payout_for_worker(w1, t(16))
     p3, _ = record_cash_payout(staff, w3.id, None, _rid("cash"), t(17), station_id=station.id)
     assert p2.state == "SUCCESS" and p1.state == "WAIT_USER_CONFIRM", (p2.state, p1.state)
-    return SeededDay(day, station, enterprise, staff, {"a": job_a, "b": job_b}, {"alice": w1, "bob": w2, "carol": w3},
-                     {"alice": o1, "bob": o2, "carol": o3}, {"alice": p1, "bob": p2, "carol": p3})
+    return SeededDay(
+        day,
+        station,
+        enterprise,
+        staff,
+        {"a": job_a, "b": job_b},
+        {"alice": w1, "bob": w2, "carol": w3},
+        {"alice": o1, "bob": o2, "carol": o3},
+        {"alice": p1, "bob": p2, "carol": p3},
+    )
 
 
 @pytest.fixture(name="seeded")
 def seeded_fixture(app, make_job, make_staff, make_station, make_enterprise, admin):
-    app.config["PAYOUT_MODE"] = "cutoff"
+    reconfigure(app, PAYOUT_MODE="cutoff")
     return seed_day(DAY, make_job, make_staff, make_station(), make_enterprise(), admin)
 
 
@@ -96,9 +118,17 @@ def seed_walk_through(day, make_job, make_staff, station, enterprise):
     runtime.current().client("wechat_pay")
     t = lambda hour, minute=0: market_time(day, hour, minute)  # noqa: E731
     staff = make_staff("station", station)
-    job = make_job(station=station, enterprise=enterprise, unit_price_fen=10, total_pieces=2000, now=t(7),
-                   materials=[{"name": "鞋灯外壳", "unit": "个", "per_piece": 1, "loss_permille": 5},
-                              {"name": "卡扣", "unit": "个", "per_piece": 2, "loss_permille": 10}])
+    job = make_job(
+        station=station,
+        enterprise=enterprise,
+        unit_price_fen=10,
+        total_pieces=2000,
+        now=t(7),
+        materials=[
+            {"name": "鞋灯外壳", "unit": "个", "per_piece": 1, "loss_permille": 5},
+            {"name": "卡扣", "unit": "个", "per_piece": 2, "loss_permille": 10},
+        ],
+    )
     shell, clip = sorted(job.materials, key=lambda m: m.id)
     worker = new_worker("zhang")
     order, _ = orders.accept_order(worker, job.id, 100, _rid("o"), t(8))

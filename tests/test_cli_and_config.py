@@ -3,6 +3,7 @@
 import pytest
 
 from app import create_app
+from app import reconfigure
 from models import Job
 from models import Staff
 from models import Station
@@ -37,12 +38,19 @@ def test_production_refuses_sandbox(tmp_path):
 
 def test_production_needs_secret_key(tmp_path):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"LINGONG_ENV": "production", "WECHAT_SANDBOX": "0", "WECHAT_MP_APPID": "wx1",
-                    "WECHAT_MP_SECRET": "s", "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"})
+        create_app(
+            {
+                "LINGONG_ENV": "production",
+                "WECHAT_SANDBOX": "0",
+                "WECHAT_MP_APPID": "wx1",
+                "WECHAT_MP_SECRET": "s",
+                "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+            }
+        )
 
 
 def test_seed_demo_refused_in_production(app):
-    app.config["LINGONG_ENV"] = "production"
+    reconfigure(app, LINGONG_ENV="production")
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "refused in production" in result.output
 

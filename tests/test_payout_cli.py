@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from app import reconfigure
 from models import Payout
 from models import Worker
 from models import utcnow
@@ -17,7 +18,7 @@ from services.work import pieces
 @pytest.fixture
 def owed(app, make_job, make_staff, make_station):
     """A worker owed 5.80 yuan: 58 pieces accepted at 10 fen (the README's walk-through)."""
-    app.config["PAYOUT_MODE"] = "cutoff"
+    reconfigure(app, PAYOUT_MODE="cutoff")
     runtime.current().client("wechat_pay")
     now = utcnow()
     station = make_station()
@@ -43,7 +44,7 @@ def test_pay_prints_a_labelled_line_then_says_why_nothing_more_is_paid(runner, o
 
 
 def test_pay_says_what_the_daily_cap_left_unpaid(app, runner, owed):
-    app.config["PAYOUT_WORKER_DAILY_CAP_FEN"] = 300
+    reconfigure(app, PAYOUT_WORKER_DAILY_CAP_FEN=300)
     result = runner.invoke(args=["payouts", "pay", str(owed.id)])
     assert result.exit_code == 0, result.output
     first, second = result.output.splitlines()

@@ -17,9 +17,7 @@ print(json.dumps({"health": health, "sandbox": sorted(m for m in sys.modules if 
 
 
 def test_a_production_app_imports_no_sandbox_module(tmp_path):
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("WECHAT", "LINGONG_", "SANDBOX_", "DATABASE_URL"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT", "LINGONG_", "SANDBOX_", "DATABASE_URL"))}
     env.update(
         LINGONG_ENV="production", SECRET_KEY="a-production-secret", WECHAT_SANDBOX="0",
         WECHAT_MP_APPID="wx0000000000000001", WECHAT_MP_SECRET="mp-secret",

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 import scheduler
+from app import reconfigure
 from models import DailyBalance
 from models import ReconFinding
 from models import ReconRun
@@ -31,9 +32,18 @@ def _env(app, **extra):
 def test_jobs_are_declared_with_ids_coalesce_one_instance_and_grace(app):
     built = scheduler.build_scheduler(app)
     jobs = {job.id: job for job in built.get_jobs()}
-    assert set(jobs) == {"reconcile", "recon_bill_retry", "recon_takeover", "deliver_notices", "sweep_payouts",
-                         "cutoff_payouts", "daily_summary", "training_reminders", "certificates_expiring",
-                         "guidance_follow_ups"}
+    assert set(jobs) == {
+        "reconcile",
+        "recon_bill_retry",
+        "recon_takeover",
+        "deliver_notices",
+        "sweep_payouts",
+        "cutoff_payouts",
+        "daily_summary",
+        "training_reminders",
+        "certificates_expiring",
+        "guidance_follow_ups",
+    }
     for job in jobs.values():
         assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time >= 50
     assert str(built.timezone) == "Asia/Shanghai"
@@ -45,22 +55,33 @@ def test_jobs_are_declared_with_ids_coalesce_one_instance_and_grace(app):
 
 
 def test_list_prints_the_jobs_and_exits(app):
-    done = subprocess.run([sys.executable, "scheduler.py", "--list"], cwd=ROOT, env=_env(app), capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "scheduler.py", "--list"], cwd=ROOT, env=_env(app), capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert [line.split()[0] for line in done.stdout.splitlines()] == [
-        "reconcile", "recon_bill_retry", "recon_takeover", "deliver_notices", "sweep_payouts", "cutoff_payouts",
-        "daily_summary", "training_reminders", "certificates_expiring", "guidance_follow_ups"]
+        "reconcile",
+        "recon_bill_retry",
+        "recon_takeover",
+        "deliver_notices",
+        "sweep_payouts",
+        "cutoff_payouts",
+        "daily_summary",
+        "training_reminders",
+        "certificates_expiring",
+        "guidance_follow_ups",
+    ]
 
 
 def test_nothing_in_the_web_app_starts_a_scheduler(app):
     assert "apscheduler.schedulers.blocking" not in sys.modules or not any(
-        "scheduler" in name for name in app.extensions)
+        "scheduler" in name for name in app.extensions
+    )
     assert "scheduler" not in app.extensions
 
 
 def test_days_missed_while_down_are_caught_up_on_start(app, seeded):
-    app.config["LINGONG_GO_LIVE"] = DAY.isoformat()
+    reconfigure(app, LINGONG_GO_LIVE=DAY.isoformat())
     reconciliation.reconcile_day(DAY, market_time(DAY + dt.timedelta(days=1), 2))
     yesterday = business_date(utcnow()) - dt.timedelta(days=1)
     caught = scheduler.catch_up(app)
@@ -77,8 +98,17 @@ def test_go_live_defaults_to_the_first_ledger_date(app, seeded):
 
 def test_two_scheduler_processes_reconcile_each_day_once(app, seeded):
     env = _env(app, LINGONG_GO_LIVE=DAY.isoformat())
-    procs = [subprocess.Popen([sys.executable, "scheduler.py", "--run-once"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "scheduler.py", "--run-once"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [o[1][-2000:] for o in outputs]
     reconciled = [line.split()[0] for out, _ in outputs for line in out.splitlines() if " reconciled:" in line]
@@ -92,16 +122,19 @@ def test_two_scheduler_processes_reconcile_each_day_once(app, seeded):
 
 def test_a_scheduler_killed_mid_run_is_taken_over_when_stale(app, seeded):
     env = _env(app, LINGONG_GO_LIVE=DAY.isoformat(), RECON_CRASH_AFTER="counters_match_rows:exit")
-    killed = subprocess.run([sys.executable, "scheduler.py", "--run-once"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    killed = subprocess.run(
+        [sys.executable, "scheduler.py", "--run-once"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert killed.returncode == 137
     run = ReconRun.get(ReconRun.business_date == DAY)
     assert run.status == "running"
-    fresh, ran = reconciliation.reconcile_day(DAY, utcnow(), force=False,
-                                              clock=lambda: run.heartbeat + dt.timedelta(minutes=1))
+    fresh, ran = reconciliation.reconcile_day(
+        DAY, utcnow(), force=False, clock=lambda: run.heartbeat + dt.timedelta(minutes=1)
+    )
     assert not ran
-    taken, ran = reconciliation.reconcile_day(DAY, utcnow(), force=False,
-                                              clock=lambda: run.heartbeat + dt.timedelta(minutes=11))
+    taken, ran = reconciliation.reconcile_day(
+        DAY, utcnow(), force=False, clock=lambda: run.heartbeat + dt.timedelta(minutes=11)
+    )
     assert ran and taken.status == "finished" and taken.attempts == 2 and taken.findings_count == 0
 
 
@@ -119,7 +152,7 @@ class Clock:
 
 
 def test_a_dead_claim_is_taken_over_by_the_running_scheduler_once_stale(app, seeded):
-    app.config["LINGONG_GO_LIVE"] = DAY.isoformat()
+    reconfigure(app, LINGONG_GO_LIVE=DAY.isoformat())
     clock = Clock(utcnow())
     recon_runs.claim(DAY, clock(), owner="lingong-host:4242")  # killed half-way; systemd restarts it at once
     clock.advance(seconds=5)
@@ -135,10 +168,10 @@ def test_a_dead_claim_is_taken_over_by_the_running_scheduler_once_stale(app, see
 
 
 def test_the_takeover_job_retries_a_failed_run_after_the_stale_window(app, seeded):
-    app.config["RECON_CRASH_AFTER"] = "counters_match_rows"
+    reconfigure(app, RECON_CRASH_AFTER="counters_match_rows")
     with pytest.raises(reconciliation.SimulatedCrash):
         reconciliation.reconcile_day(DAY, utcnow(), clock=lambda: utcnow() - dt.timedelta(minutes=4))
-    del app.config["RECON_CRASH_AFTER"]
+    reconfigure(app, RECON_CRASH_AFTER="")
     run = ReconRun.get(ReconRun.business_date == DAY)
     assert run.status == "failed"
     assert scheduler.run_job("recon_takeover", app) == {}  # failed 4 minutes ago: not retried every minute
@@ -168,7 +201,7 @@ def test_heartbeats_follow_the_clock_through_a_long_catch_up(app, seeded, monkey
 
 
 def test_a_run_taken_over_half_way_stops_cleanly_and_the_catch_up_goes_on(app, seeded, monkeypatch, caplog):
-    app.config["LINGONG_GO_LIVE"] = DAY.isoformat()
+    reconfigure(app, LINGONG_GO_LIVE=DAY.isoformat())
     checked_after = []
 
     def taken_over(day):

@@ -36,3 +36,34 @@ def test_values_are_typed_once_at_start_and_a_bad_one_stops_it(tmp_path):
     assert app.config["WECHAT_SANDBOX"] is True and app.config["WECHAT_MP_APPID"] == "wxsandboxminiprog"
     with pytest.raises(settings.SettingError, match="PAYOUT_MIN_FEN"):
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/s.db", "PAYOUT_MIN_FEN": "ten", "LINGONG_ENV": "test"})
+
+
+def test_one_frozen_typed_settings_object_reaches_the_services(tmp_path):
+    import dataclasses
+
+    from app import reconfigure
+    from services import runtime
+    from services.payouts import policy
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/t.db", "PAYOUT_MIN_FEN": "25", "PAYOUT_CUTOFF": "9:05",
+                      "WECHAT_TEMPLATE_PIECES_ACCEPTED": "tpl-1", "LINGONG_ENV": "test"})  # fmt: skip
+    with app.app_context():
+        typed = runtime.current().settings
+        assert typed is app.extensions["settings"] and isinstance(typed, settings.Settings)
+        assert typed.payout_min_fen == 25 and typed.payout_cutoff == "09:05" and typed.payout_split is True
+        assert typed.templates["WECHAT_TEMPLATE_PIECES_ACCEPTED"] == "tpl-1"
+        assert policy.current().min_fen == 25 and policy.current() is policy.current()  # built once per object
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            typed.payout_min_fen = 5
+        reconfigure(app, PAYOUT_MODE="IMMEDIATE")
+        assert runtime.current().settings.payout_mode == "immediate" == app.config["PAYOUT_MODE"]
+        assert policy.current().mode == "immediate"
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [("PAYOUT_MODE", "weekly"), ("PAYOUT_CUTOFF", "25:00"), ("PAYOUT_MIN_FEN", "5"), ("WECHAT_TIMEOUT", "x")],
+)
+def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path, name, bad):
+    with pytest.raises(settings.SettingError, match=name):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/b.db", name: bad, "LINGONG_ENV": "test"})

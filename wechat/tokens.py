@@ -146,4 +146,3 @@ class SharedTokenClient(WeChatClient):
                     busy += 1
                     continue
                 raise
-

@@ -45,4 +45,3 @@ def _protect():
     if handle:
         g.staff = console_session(handle, now())
         g.console_session = handle
-

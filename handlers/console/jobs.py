@@ -124,5 +124,7 @@ def update_job(job_id):
 @writer()
 def close_job(job_id):
     return once(
-        lambda rid: catalog.close_job(g.staff, job_id, now(), request_id=rid) and None, url_for("console.job", job_id=job_id), "已停止接单"
+        lambda rid: catalog.close_job(g.staff, job_id, now(), request_id=rid) and None,
+        url_for("console.job", job_id=job_id),
+        "已停止接单",
     )

@@ -23,10 +23,8 @@ from services.money import statements
 from services.payouts import board as payout_board
 from services.payouts import cash as payout_cash
 from services.people import directory
-from services.people.scope import audit
 from services.people.scope import station_ids_for
 from services.reconciliation import findings as recon_queries
-from services.unit import transaction
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABS = (
@@ -109,10 +107,7 @@ def statements_page():
 @signed_in("admin", "station")
 def download_statement(kind, object_id):
     month = request.args.get("month", "")
-    make = statements.enterprise_statement if kind == "enterprise" else statements.worker_statement
-    statement = make(g.staff, object_id, month)
+    statement = statements.statement_for_download(g.staff, kind, object_id, month, now())
     body = statement_files.to_xlsx(statement)
-    with transaction():
-        audit(g.staff, "statement.download", None, g.staff.station_id, now(), kind=kind, id=object_id, month=month)
     name = statement_files.filename(statement, "xlsx")
     return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -34,7 +34,19 @@ def _last_recon():
 @signed_in()
 def dashboard():
     figures = figures_of.today(station_ids_for(g.staff), now())
-    return render_template("console/dashboard.html", title="今日概况", figures=figures, recon=_last_recon())
+    notices = recon_queries.staff_notices(g.staff)
+    return render_template(
+        "console/dashboard.html", title="今日概况", figures=figures, recon=_last_recon(), notices=notices
+    )
+
+
+@bp.post("/notices/read")
+@signed_in()
+def read_notices():
+    ids = [int(i) for i in request.form.getlist("notice_id") if i.isascii() and i.isdigit() and len(i) < 10]
+    return once(
+        lambda rid: recon_queries.mark_notices_read(g.staff, ids, now(), rid) and None, url_for("console.dashboard")
+    )
 
 
 @bp.get("/stations")

@@ -13,7 +13,6 @@ from services import validate
 from services.errors import BadRequest
 from services.errors import Forbidden
 from services.errors import NotFound
-from services.people.scope import audit
 from services.people.scope import ensure_counsellor
 
 KINDS = ("职业指导", "政策咨询", "权益维护", "培训推荐")
@@ -30,7 +29,7 @@ def record_guidance(staff, worker_id, data, now, request_id=None):
 
     def create():
         record = GuidanceRecord.create(worker=worker_id, counsellor=staff.id, version=1, created_at=now, **fields)
-        audit(staff, "guidance.record", record, None, now, worker=worker_id, kind=record.kind)
+        unit.audit("guidance.record", record, None, worker=worker_id, kind=record.kind)
         return record
 
     return unit.apply(staff, request_id, "guidance.record", create, GuidanceRecord.get_by_id, now)
@@ -52,7 +51,7 @@ def correct_guidance(staff, record_id, data, now, request_id=None):
             worker=current.worker_id, counsellor=staff.id, corrects=root, version=current.version + 1, created_at=now,
             **fields,
         )  # fmt: skip
-        audit(staff, "guidance.correct", new, None, now, corrects=root, version=new.version)
+        unit.audit("guidance.correct", new, None, corrects=root, version=new.version)
         return new
 
     return unit.apply(staff, request_id, f"guidance.correct:{root}", correct, GuidanceRecord.get_by_id, now)

@@ -3,7 +3,6 @@
 from peewee import Select
 from peewee import fn
 
-from models import Account
 from models import Inspection
 from models import Job
 from models import Order
@@ -12,15 +11,11 @@ from prepared import Arg
 from prepared import Prepared
 from services.clock import business_date
 from services.clock import day_bounds_utc
+from services.money import ledger
 
 
 def _today(column):
     return fn.COALESCE(fn.SUM(column), 0)
-
-
-def _balance(kind):
-    """What the market owes the worker on account `kind`: minus its running balance (credits are negative)."""
-    return Account.select(Account.balance_fen * -1).where((Account.worker == Arg("worker")) & (Account.kind == kind))
 
 
 def _summary_query():
@@ -40,7 +35,10 @@ def _summary_query():
     )
     earned = Worker.select(Worker.earned_fen).where(Worker.id == Arg("worker"))
     columns = [today.c.today_fen, today.c.today_pieces, earned]
-    return Select([today], columns + [_balance("worker_payable"), _balance("worker_inflight")])
+    return Select(
+        [today],
+        columns + [ledger.owed_on("worker_payable", Arg("worker")), ledger.owed_on("worker_inflight", Arg("worker"))],
+    )
 
 
 _SUMMARY = Prepared(_summary_query)

@@ -159,18 +159,34 @@ def earned_totals_off():
     return db.execute(query).fetchall()
 
 
+# Reading a balance: the one way. An account's balance is its running total (`Account.balance_fen`), kept in the
+# transaction that posts to it (so it is exactly the sum of its postings at every commit); the nightly
+# reconciliation and the tests' invariants check the two agree (services/money/invariants.py, reconciliation/totals).
+
+
 def balance(account):
-    total = Posting.select(fn.COALESCE(fn.SUM(Posting.amount_fen), 0)).where(Posting.account == account.id).scalar()
-    return int(total or 0)
+    """The balance of one account (debit positive), in fen."""
+    return int(Account.select(Account.balance_fen).where(Account.id == _id(account)).scalar() or 0)
+
+
+def owed_on(kind, worker):
+    """What the market owes `worker` on its account of `kind` (minus the balance: credits are negative), as a
+    subquery, for a statement that reads it with other figures in one snapshot; `worker` may be a bound argument."""
+    return Account.select(Account.balance_fen * -1).where((Account.worker == worker) & (Account.kind == kind))
+
+
+def owed_query():
+    """(worker id, fen owed) of every worker the market owes something on their payable account."""
+    return Account.select(Account.worker, Account.balance_fen * -1).where(
+        (Account.kind == "worker_payable") & (Account.balance_fen < 0)
+    )
 
 
 def worker_balances(worker_ids):
     """{worker_id: {"owed": fen, "inflight": fen}} for many workers in one query."""
     rows = (
-        Posting.select(Account.worker, Account.kind, fn.SUM(Posting.amount_fen))
-        .join(Account)
+        Account.select(Account.worker, Account.kind, Account.balance_fen)
         .where(Account.worker.in_(list(worker_ids)) & Account.kind.in_(["worker_payable", "worker_inflight"]))
-        .group_by(Account.worker, Account.kind)
         .tuples()
     )
     result = {worker_id: {"owed": 0, "inflight": 0} for worker_id in worker_ids}

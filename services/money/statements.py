@@ -19,6 +19,7 @@ from models import Payout
 from models import Posting
 from models import Station
 from models import Worker
+from services import unit
 from services.clock import day_bounds_utc
 from services.errors import BadRequest
 from services.errors import Forbidden
@@ -237,3 +238,12 @@ def worker_statement(staff, worker_id, month):
             "owed_end_fen": owed_end,
         },
     }
+
+
+def statement_for_download(staff, kind, object_id, month, now):
+    """A statement (kind 'enterprise' or 'worker') handed out of the console: every download is audited."""
+    make = enterprise_statement if kind == "enterprise" else worker_statement
+    statement = make(staff, object_id, month)
+    with unit.transaction(staff, now):
+        unit.audit("statement.download", None, staff.station_id, kind=kind, id=object_id, month=month)
+    return statement

@@ -107,8 +107,9 @@ def render(notice):
 
 def _template_id(kind, channel):
     prefix = "WECHAT_TEMPLATE_" if channel == "oa" else "WECHAT_MP_TEMPLATE_"
-    configured = runtime.setting(prefix + kind.upper(), "")
-    if not configured and runtime.setting("WECHAT_SANDBOX"):
+    settings = runtime.settings()
+    configured = settings.templates.get(prefix + kind.upper(), "")
+    if not configured and settings.wechat_sandbox:
         configured = f"sandbox-{channel}-{kind}"
     return configured
 
@@ -132,7 +133,7 @@ def _send(channel, touser, template_id, fields, notice):
     if channel == "oa":
         client = runtime.current().client("wechat_oa_client")
         body = {"touser": touser, "template_id": template_id, "data": fields}
-        mp_appid = runtime.setting("WECHAT_MP_APPID")
+        mp_appid = runtime.settings().wechat_mp_appid
         if mp_appid:
             body["miniprogram"] = {"appid": mp_appid, "pagepath": "pages/earnings/index"}
         return client.post("message/template/send", data=body)

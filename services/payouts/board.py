@@ -11,9 +11,9 @@ from peewee import fn
 
 from models import Account
 from models import Payout
-from models import Posting
 from models import Station
 from models import Worker
+from services.money import ledger
 from services.people import directory
 
 GROUPS = {
@@ -77,20 +77,10 @@ def counts(station_ids, now):
 
 def owed_workers(station_ids, limit=200):
     """Workers linked to the stations who are owed money, most owed first: [(worker, owed fen)] in two queries."""
-    total = fn.SUM(Posting.amount_fen)
-    select = (
-        Posting.select(Account.worker, total)
-        .join(Account)
-        .where(Account.kind == "worker_payable")
-        .group_by(Account.worker)
-        .having(total < 0)
-        .order_by(total)
-        .limit(limit)
-        .tuples()
-    )
+    select = ledger.owed_query().order_by(Account.balance_fen, Account.worker).limit(limit).tuples()
     if station_ids is not None:
         select = select.where(Account.worker.in_(Worker.select(Worker.id).where(directory.linked(station_ids))))
-    owed = {worker_id: -int(balance) for worker_id, balance in select}
+    owed = {worker_id: int(fen) for worker_id, fen in select}
     workers = (
         Worker.select(Worker, Station)
         .join(Station, JOIN.LEFT_OUTER, on=(Worker.home_station == Station.id))

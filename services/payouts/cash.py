@@ -14,7 +14,6 @@ from services.money import ledger
 from services.payouts.items import allocate
 from services.payouts.items import unsettled_fen
 from services.payouts.transfers import new_out_bill_no
-from services.people.scope import audit
 from services.people.scope import ensure_station
 
 
@@ -60,5 +59,5 @@ def _pay_cash(staff, worker_id, amount_fen, request_id, station_id, now):
         [(ledger.worker_payable(worker_id), amount), (ledger.station_cash(station_id), -amount)],
         payout.business_date, memo=f"cash at station {station_id} by staff {staff.id}", now=now,
     )  # fmt: skip
-    audit(staff, "payout.cash", payout, station_id, now, worker=worker_id, amount_fen=amount)
+    unit.audit("payout.cash", payout, station_id, worker=worker_id, amount_fen=amount)
     return payout

@@ -8,9 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from services import runtime
-from services import settings
-
-DEFAULTS = {var.name: var.default for var in settings.VARS if var.name.startswith("PAYOUT_")}  # declared once
+from services.settings import SettingError
 
 
 @dataclass(frozen=True)
@@ -28,41 +26,40 @@ class Policy:
     remark: str
 
     @classmethod
-    def from_config(cls, config):
-        get = lambda key: config.get(key, DEFAULTS[key])  # noqa: E731
-        mode = str(get("PAYOUT_MODE")).lower()
-        if mode not in ("immediate", "cutoff"):
-            raise ValueError("PAYOUT_MODE must be immediate or cutoff")
-        hour, minute = (int(part) for part in str(get("PAYOUT_CUTOFF")).split(":"))
+    def from_settings(cls, settings):
+        """The policy of typed settings (services.settings.Settings); one that cannot pay stops the start."""
+        hour, minute = (int(part) for part in settings.payout_cutoff.split(":"))
         policy = cls(
-            mode=mode,
+            mode=settings.payout_mode,
             cutoff=dt.time(hour, minute),
-            min_fen=int(get("PAYOUT_MIN_FEN")),
-            max_per_transfer_fen=int(get("PAYOUT_MAX_PER_TRANSFER_FEN")),
-            split=settings.flag(get("PAYOUT_SPLIT")),
-            worker_daily_cap_fen=int(get("PAYOUT_WORKER_DAILY_CAP_FEN")),
-            merchant_daily_cap_fen=int(get("PAYOUT_MERCHANT_DAILY_CAP_FEN")),
-            real_name_from_fen=int(get("PAYOUT_REAL_NAME_FROM_FEN")),
-            sweep_after=dt.timedelta(seconds=int(get("PAYOUT_SWEEP_AFTER_SECONDS"))),
-            recheck=dt.timedelta(seconds=int(get("PAYOUT_RECHECK_SECONDS"))),
-            remark=str(get("PAYOUT_REMARK"))[:20],
+            min_fen=settings.payout_min_fen,
+            max_per_transfer_fen=settings.payout_max_per_transfer_fen,
+            split=settings.payout_split,
+            worker_daily_cap_fen=settings.payout_worker_daily_cap_fen,
+            merchant_daily_cap_fen=settings.payout_merchant_daily_cap_fen,
+            real_name_from_fen=settings.payout_real_name_from_fen,
+            sweep_after=dt.timedelta(seconds=settings.payout_sweep_after_seconds),
+            recheck=dt.timedelta(seconds=settings.payout_recheck_seconds),
+            remark=str(settings.payout_remark)[:20],
         )
         if policy.min_fen < 10 or policy.max_per_transfer_fen < policy.min_fen:
-            raise ValueError("PAYOUT_MIN_FEN must be >= 10 fen and <= PAYOUT_MAX_PER_TRANSFER_FEN")
+            raise SettingError("PAYOUT_MIN_FEN must be >= 10 fen and <= PAYOUT_MAX_PER_TRANSFER_FEN")
         return policy
 
 
+def of(settings):
+    """The policy of `settings`, built once per settings object (they are frozen), not on every call."""
+    cached = _cache.get(id(settings))
+    if cached is None or cached[0] is not settings:
+        if len(_cache) > 64:
+            _cache.clear()
+        cached = _cache[id(settings)] = (settings, Policy.from_settings(settings))
+    return cached[1]
+
+
 def current():
-    """The policy of the running app (the defaults when there is none)."""
-    try:
-        config = runtime.current().config
-    except RuntimeError:
-        config = {}
-    key = tuple(config.get(name) for name in DEFAULTS)
-    cached = _cache.get(key)
-    if cached is None:  # built once per distinct configuration, not on every call
-        cached = _cache[key] = Policy.from_config(config)
-    return cached
+    """The policy of the running app (of the defaults and the environment when there is none)."""
+    return of(runtime.settings())
 
 
 _cache = {}

@@ -41,7 +41,9 @@ def refresh_payout(payout, now):
         # WeChat's own expiry may lag: withdraw it ourselves so the money can be offered again.
         try:
             runtime.current().client("wechat_pay").cancel_transfer(payout.out_bill_no)
-            payout = apply_bill(payout, runtime.current().client("wechat_pay").query_transfer(payout.out_bill_no), now)[0]
+            payout = apply_bill(payout, runtime.current().client("wechat_pay").query_transfer(payout.out_bill_no), now)[
+                0
+            ]
         except (PayAmbiguous, PayRejected) as exc:
             return defer_check(payout, f"cancel: {exc}", now + policy.sweep_after)
     return payout

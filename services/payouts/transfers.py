@@ -114,8 +114,10 @@ def _create_call(payout, now, policy):
     worker = payout.worker
     Payout.update(attempts=Payout.attempts + 1, updated_at=now).where(Payout.id == payout.id).execute()
     user_name = worker.real_name.strip() if payout.amount_fen >= policy.real_name_from_fen else None
-    return runtime.current().client("wechat_pay").create_transfer(
-        payout.out_bill_no, worker.mp_openid, payout.amount_fen, policy.remark, user_name=user_name
+    return (
+        runtime.current()
+        .client("wechat_pay")
+        .create_transfer(payout.out_bill_no, worker.mp_openid, payout.amount_fen, policy.remark, user_name=user_name)
     )
 
 

@@ -18,12 +18,12 @@ from prepared import Arg
 from prepared import Prepared
 from prepared import as_model
 from prepared import model_columns
+from services import unit
 from services import validate
 from services.errors import BadRequest
 from services.errors import NotFound
 from services.errors import Unauthorized
 from services.errors import Unavailable
-from services.people.scope import audit
 from services.unit import transaction
 from wechat.errors import WeChatError
 
@@ -113,10 +113,10 @@ def worker_for_token(token, now):
 
 def sign_out(token, now, staff=None, console=False):
     """Revoke the presented token (or console session handle); a staff member's sign-out is audited."""
-    with transaction():
+    with transaction(staff, now):
         AuthToken.delete().where(AuthToken.token_hash == _hash(token or "", console)).execute()
         if staff is not None:
-            audit(staff, "console.logout" if console else "api.logout", staff, staff.station_id, now)
+            unit.audit("console.logout" if console else "api.logout", staff, staff.station_id)
 
 
 def login_worker(wechat, code, now):
@@ -220,20 +220,20 @@ def change_password(username, password, now, actor=None):
     """Set a staff member's password; every token and console session they hold is revoked."""
     _check_password(password)
     staff = _staff_named(username)
-    with transaction():
+    with transaction(actor, now):
         Staff.update(password_hash=generate_password_hash(password)).where(Staff.id == staff.id).execute()
         revoked = AuthToken.delete().where(AuthToken.staff == staff.id).execute()
-        audit(actor, "staff.password_changed", staff, staff.station_id, now, revoked=revoked)
+        unit.audit("staff.password_changed", staff, staff.station_id, revoked=revoked)
     return Staff.get_by_id(staff.id)
 
 
 def deactivate_staff(username, now, actor=None):
     """Stop a staff member signing in; every token and console session they hold is revoked."""
     staff = _staff_named(username)
-    with transaction():
+    with transaction(actor, now):
         Staff.update(active=False).where(Staff.id == staff.id).execute()
         revoked = AuthToken.delete().where(AuthToken.staff == staff.id).execute()
-        audit(actor, "staff.deactivated", staff, staff.station_id, now, revoked=revoked)
+        unit.audit("staff.deactivated", staff, staff.station_id, revoked=revoked)
     return Staff.get_by_id(staff.id)
 
 

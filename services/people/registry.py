@@ -25,7 +25,6 @@ from services.errors import Conflict
 from services.errors import Forbidden
 from services.errors import NotFound
 from services.errors import Unavailable
-from services.people.scope import audit
 from services.people.scope import ensure_counsellor
 from services.people.scope import ensure_station
 from services.people.scope import sees_support
@@ -39,7 +38,7 @@ _ID_CHECK = "10X98765432"  # GB 11643: ISO 7064 MOD 11-2
 
 def id_number_hash(number):
     """The keyed hash stored for an ID number (the server secret never leaves the server)."""
-    secret = runtime.setting("SECRET_KEY") or ""
+    secret = runtime.settings().secret_key or ""
     if not secret:
         raise Unavailable("服务器未配置密钥，不能登记身份证号", code="no_secret")
     key = hmac.new(secret.encode(), b"lingong:id-number", hashlib.sha256).digest()
@@ -55,7 +54,7 @@ def save_registration(actor, worker_id, data, now, request_id=None):
     def save():
         registration = _write(worker.id, fields, skills, stations, actor, now)
         if not isinstance(actor, Worker):
-            audit(actor, "registry.save", registration, worker.home_station_id, now, worker=worker.id)
+            unit.audit("registry.save", registration, worker.home_station_id, worker=worker.id)
         return registration
 
     return unit.apply(actor, request_id, f"registry.save:{worker.id}", save, WorkerRegistration.get_by_id, now)
@@ -77,7 +76,7 @@ def register_walk_in(staff, data, now, request_id=None):
         worker = Worker.create(mp_openid=f"desk:{uuid.uuid4().hex}", name=name, real_name=name, phone=phone,
                                home_station=home, created_at=now, last_seen_at=now)  # fmt: skip
         registration = _write(worker.id, fields, skills, stations, staff, now)
-        audit(staff, "registry.walk_in", registration, home, now, worker=worker.id)
+        unit.audit("registry.walk_in", registration, home, worker=worker.id)
         return registration
 
     return unit.apply(staff, request_id, "registry.walk_in", create, WorkerRegistration.get_by_id, now)
@@ -95,7 +94,7 @@ def set_support(staff, worker_id, category, tier, now, request_id=None):
 
     def change():
         WorkerSupport.delete().where(WorkerSupport.worker == worker.id).execute()
-        audit(staff, "registry.support", worker, worker.home_station_id, now, category=category, tier=tier)
+        unit.audit("registry.support", worker, worker.home_station_id, category=category, tier=tier)
         if category is None:
             return worker
         return WorkerSupport.create(worker=worker.id, category=category, tier=tier, set_by=staff.id, updated_at=now)

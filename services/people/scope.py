@@ -1,9 +1,6 @@
 """Who may act where: admins act on the whole county, station staff and counsellors on their own station, trainers
 on their own enterprise's courses; only counsellors and admins see hard-to-place categories and guidance notes."""
 
-import json
-
-from models import AuditLog
 from models import TrainerAssignment
 from services.errors import Forbidden
 
@@ -50,18 +47,3 @@ def ensure_trainer_of(staff, enterprise_id, admin_too=True):
         return
     if trainer_enterprise(staff) != enterprise_id:
         raise Forbidden("只能操作本企业的培训课程", code="other_enterprise")
-
-
-def audit(staff, action, obj=None, station_id=None, now=None, **detail):
-    """Write one audit row for a staff action (inside the caller's transaction)."""
-    fields = {
-        "staff": staff.id if staff is not None else None,
-        "action": action,
-        "object_type": type(obj).__name__.lower() if obj is not None else "",
-        "object_id": str(obj.id) if obj is not None else "",
-        "station": station_id,
-        "detail": json.dumps(detail, ensure_ascii=False, default=str),
-    }
-    if now is not None:
-        fields["created_at"] = now
-    return AuditLog.create(**fields)

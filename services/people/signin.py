@@ -14,13 +14,12 @@ from werkzeug.security import generate_password_hash
 from models import KeyValue
 from models import Staff
 from models import upsert
+from services import unit
 from services.errors import BadRequest
 from services.errors import TooManyRequests
 from services.errors import Unauthorized
 from services.people import accounts
 from services.people import throttle
-from services.people.scope import audit
-from services.unit import transaction
 
 CHANNELS = ("console", "api")
 PAIR = throttle.Backoff(free=5, cap=900, forget=3600)  # one username from one address
@@ -58,16 +57,16 @@ def sign_in_staff(username, password, address, now, channel):
     staff = Staff.get_or_none((Staff.username == username) & (Staff.active == True))  # noqa: E712
     if not _password_matches(staff, password):
         someone = staff or Staff.get_or_none(Staff.username == username)
-        with transaction():
+        with unit.transaction(someone, now):
             station = someone.station_id if someone else None
-            audit(someone, f"{channel}.login_failed", None, station, now, username=username, address=address)
+            unit.audit(f"{channel}.login_failed", None, station, username=username, address=address)
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
-    with transaction():
+    with unit.transaction(staff, now):
         _take_back(keys, counted_user, now)
         row = {KeyValue.key: keys.known, KeyValue.value: str(staff.id), KeyValue.expires_at: now + KNOWN_FOR}
         upsert(KeyValue.insert(row), KeyValue.key, [KeyValue.value, KeyValue.expires_at]).execute()
         token, expires_at = accounts.issue_token(now, staff=staff, console=channel == "console")
-        audit(staff, f"{channel}.login", staff, staff.station_id, now, address=address)
+        unit.audit(f"{channel}.login", staff, staff.station_id, address=address)
     return staff, token, expires_at
 
 
@@ -77,7 +76,7 @@ def _claim(keys, known, now):
     own gate, and cannot by itself slow the user everywhere)."""
     counted = (keys.pair, keys.address, keys.user)
     throttle.prepare(counted, now)
-    with transaction():
+    with unit.transaction():
         held = throttle.held(counted)
         pair, address, user = (held[key] for key in counted)
         waits = [PAIR.wait(pair, now)]

@@ -43,7 +43,9 @@ def payouts_match_bill(day):
         number: (payout_id, amount)
         for payout_id, number, amount in db.execute(
             Payout.select(Payout.id, Payout.out_bill_no, Payout.amount_fen).where(
-                (Payout.paid_at >= day.start) & (Payout.paid_at < day.end) & (Payout.method == "wechat")
+                (Payout.paid_at >= day.start)
+                & (Payout.paid_at < day.end)
+                & (Payout.method == "wechat")
                 & (Payout.state == "SUCCESS")
             )
         ).fetchall()

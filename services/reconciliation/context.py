@@ -4,8 +4,6 @@ Every check is a function `check(day) -> iterable of Finding`; nightly.CHECKS li
 """
 
 import datetime as dt
-from dataclasses import dataclass
-from dataclasses import field
 from functools import cached_property
 
 from models import Account
@@ -17,20 +15,7 @@ from models import PieceReport
 from models import Posting
 from models import db
 from services.clock import day_bounds_utc
-
-
-@dataclass
-class Finding:
-    kind: str
-    object_type: str
-    object_id: object
-    message: str
-    detail: dict = field(default_factory=dict)
-    severity: str = "error"
-
-    @property
-    def identity(self):
-        return (self.kind, self.object_type, str(self.object_id))
+from services.money.invariants import Finding  # noqa: F401  (the checks' finding, defined with the rules)
 
 
 class Day:

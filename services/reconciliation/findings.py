@@ -16,7 +16,6 @@ from services.clock import iso_utc
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
-from services.people.scope import audit
 from services.people.scope import ensure_admin
 from services.reconciliation.runs import refuse_future
 
@@ -73,7 +72,7 @@ def _act(staff, finding_id, note, now, status, allowed_from, request_id=None):
         ReconFinding.update(status=status, note=note, acted_by=staff.id, acted_at=now).where(
             ReconFinding.id == finding.id
         ).execute()
-        audit(staff, f"recon.finding.{status}", finding, None, now, kind=finding.kind, note=note)
+        unit.audit(f"recon.finding.{status}", finding, kind=finding.kind, note=note)
         return finding
 
     unit.apply(staff, request_id, f"recon.finding.{status}:{finding_id}", act, ReconFinding.get_by_id, now)
@@ -91,10 +90,29 @@ def resolve_finding(staff, finding_id, note, now, request_id=None):
 
 
 def staff_notices(staff, unread_only=True, limit=50):
+    """The staff member's notices (the nightly run's findings summary), newest first: shown in the console until read."""
     query = StaffNotice.select().where(StaffNotice.staff == (staff if isinstance(staff, int) else staff.id))
     if unread_only:
         query = query.where(StaffNotice.read_at.is_null())
-    return list(query.order_by(StaffNotice.id.desc()).limit(limit))
+    notices = list(query.order_by(StaffNotice.id.desc()).limit(limit))
+    for notice in notices:
+        notice.message = json.loads(notice.payload or "{}").get("message", notice.kind)
+    return notices
+
+
+def mark_notices_read(staff, notice_ids, now, request_id=None):
+    """A staff member has read their notices: they leave the console's front page."""
+    ids = [validate.positive_int(i, "通知", "notice_id", validate.MAX_ID) for i in notice_ids][:200]
+
+    def mark():
+        query = StaffNotice.update(read_at=now).where(
+            (StaffNotice.staff == staff.id) & StaffNotice.id.in_(ids) & StaffNotice.read_at.is_null()
+        )
+        query.execute()
+        return staff
+
+    unit.apply(staff, request_id, "staff_notice.read", mark, lambda _: staff, now)
+    return len(ids)
 
 
 def run_dict(run):

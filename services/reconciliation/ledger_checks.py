@@ -1,4 +1,5 @@
 """Ledger checks of one business day: balanced transactions, one earning per accepted inspection, closing balances.
+The rules are services/money/invariants.py's, applied here to the day's rows.
 
 Closing balances per account and date (DailyBalance) let a day start from yesterday's closing instead of history.
 """
@@ -10,36 +11,14 @@ from models import Inspection
 from models import LedgerTxn
 from models import Posting
 from models import ReconRun
-from services.reconciliation.context import Finding
+from services.money import invariants
+from services.money.invariants import Finding
 from services.reconciliation.context import chunks
-
-EARNING_KINDS = ("earning", "earning_correction")
-WORKER_KINDS = ("worker_payable", "worker_inflight")
-
-
-def _yuan(fen):
-    sign = "-" if fen < 0 else ""
-    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}元"
 
 
 def transactions_balance(day):
     """Every ledger transaction of the day sums to zero and has legs."""
-    totals = {}
-    for _, txn_id, _, amount, _, _, _ in day.postings:
-        totals[txn_id] = totals.get(txn_id, 0) + amount
-    for txn_id, kind, key in day.txns:
-        if txn_id not in totals:
-            yield Finding(
-                "txn_empty", "ledger_txn", txn_id, f"账务分录 {key} 没有任何记账行", {"key": key, "kind": kind}
-            )
-        elif totals[txn_id] != 0:
-            yield Finding(
-                "txn_unbalanced",
-                "ledger_txn",
-                txn_id,
-                f"账务分录 {key} 借贷不平，差额 {_yuan(totals[txn_id])}",
-                {"key": key, "kind": kind, "total_fen": totals[txn_id]},
-            )
+    return invariants.unbalanced_transactions(day.txns, day.postings)
 
 
 def earnings_match_inspections(day):
@@ -57,51 +36,7 @@ def earnings_match_inspections(day):
             .tuples()
         ):
             by_inspection.setdefault(inspection_id, []).append((account_id, amount))
-    for inspection_id, worker_id, order_id, accepted, _, _, rate, amount, order_rate in day.inspections:
-        expected = accepted * order_rate
-        detail = {
-            "order": order_id,
-            "worker": worker_id,
-            "accepted": accepted,
-            "rate_fen": order_rate,
-            "expected_fen": expected,
-        }
-        if rate != order_rate or amount != expected:
-            yield Finding(
-                "inspection_amount_wrong",
-                "inspection",
-                inspection_id,
-                f"质检 {inspection_id} 金额 {_yuan(amount)} 不等于 {accepted} 件 × 锁定单价 {order_rate} 分",
-                {**detail, "amount_fen": amount, "inspection_rate_fen": rate},
-            )
-        legs = by_inspection.get(inspection_id, [])
-        credits = [-a for _, a in legs]
-        if expected == 0 and not legs:
-            continue
-        if not legs:
-            yield Finding(
-                "earning_missing",
-                "inspection",
-                inspection_id,
-                f"质检 {inspection_id} 合格 {accepted} 件，但账上没有对应的工钱记账",
-                detail,
-            )
-        elif len(legs) > 1:
-            yield Finding(
-                "earning_duplicate",
-                "inspection",
-                inspection_id,
-                f"质检 {inspection_id} 有 {len(legs)} 笔工钱记账，应只有一笔",
-                {**detail, "posted_fen": credits},
-            )
-        elif credits[0] != expected:
-            yield Finding(
-                "earning_amount_wrong",
-                "inspection",
-                inspection_id,
-                f"质检 {inspection_id} 记账 {_yuan(credits[0])}，应为 {_yuan(expected)}",
-                {**detail, "posted_fen": credits[0]},
-            )
+    yield from invariants.inspections_without_their_earning(day.inspections, by_inspection)
     yield from _orphan_earnings(day, by_inspection, seen)
 
 
@@ -109,7 +44,7 @@ def _orphan_earnings(day, by_inspection, seen):
     payable = {aid for aid, (kind, _) in day.accounts.items() if kind == "worker_payable"}
     orphans = []
     for posting_id, txn_id, account_id, _, inspection_id, kind, key in day.postings:
-        if kind in EARNING_KINDS and account_id in payable and inspection_id is None:
+        if kind in invariants.EARNING_KINDS and account_id in payable and inspection_id is None:
             yield Finding(
                 "earning_without_inspection",
                 "posting",
@@ -165,38 +100,10 @@ def opening_balances(day):
 def closing_balances(day):
     """Yesterday's closing plus today's postings equals today's closing; no worker balance ever goes negative."""
     opening = opening_balances(day)
-    closing = dict(opening)
-    lowest = {}
-    for _, _, account_id, amount, _, _, _ in day.postings:
-        closing[account_id] = closing.get(account_id, 0) + amount
-        if day.accounts.get(account_id, ("",))[0] in WORKER_KINDS:
-            # the ledger balance of a worker account is minus what is owed / in flight: it must never be > 0
-            lowest[account_id] = max(lowest.get(account_id, closing[account_id]), closing[account_id])
-    day.closing = {aid: fen for aid, fen in closing.items() if fen}
+    day.closing, lowest = invariants.walk_balances(opening, day.postings, day.accounts)
     day.stats["accounts_closing"] = len(day.closing)
-    if sum(day.closing.values()) != 0:
-        yield Finding(
-            "ledger_total_nonzero",
-            "ledger",
-            day.date.isoformat(),
-            f"当日结束时全部账户余额合计 {_yuan(sum(day.closing.values()))}，应为 0",
-        )
-    for account_id, worst in sorted(lowest.items()):
-        if worst > 0:
-            kind, worker_id = day.accounts[account_id]
-            label = "应付工钱" if kind == "worker_payable" else "在途工钱"
-            yield Finding(
-                "worker_balance_negative",
-                "worker",
-                worker_id,
-                f"工人 {worker_id} 的{label}余额曾为负 {_yuan(-worst)}",
-                {
-                    "account": account_id,
-                    "kind": kind,
-                    "lowest_owed_fen": -worst,
-                    "closing_owed_fen": -closing[account_id],
-                },
-            )
+    yield from invariants.unbalanced_total(day.closing, day.date.isoformat(), "当日结束时")
+    yield from invariants.negative_worker_balances(lowest, day.closing, day.accounts)
     if not day.closing_was_stored:
         day.store_closing = True
         return

@@ -19,6 +19,7 @@ from models import ReconRun
 from models import Staff
 from models import StaffNotice
 from models import utcnow
+from services import runtime
 from services.clock import business_date
 from services.clock import iso_utc
 from services.reconciliation import bill as recon_bill
@@ -95,9 +96,9 @@ def reconcile_day(day, now, bill_source=None, force=True, owner=None, clock=utcn
 
 def _crash_hook(check_name):
     """Tests: RECON_CRASH_AFTER=<check> raises after that check; <check>:exit kills the process there."""
-    planned = str(recon_runs.setting("RECON_CRASH_AFTER", "") or "")
-    name, _, mode = planned.partition(":")
-    if name != check_name or recon_runs.setting("LINGONG_ENV", "") == "production":
+    settings = runtime.settings()
+    name, _, mode = (settings.recon_crash_after or "").partition(":")
+    if name != check_name or settings.lingong_env == "production":
         return
     if mode == "exit":
         os._exit(137)
@@ -184,7 +185,7 @@ def _notify_admins(day, findings, now):
 
 def go_live_date(config_value=None):
     """LINGONG_GO_LIVE (YYYY-MM-DD), else the date of the first ledger transaction, else None."""
-    value = config_value if config_value is not None else recon_runs.setting("LINGONG_GO_LIVE", "")
+    value = config_value if config_value is not None else runtime.settings().lingong_go_live
     if value:
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     first = LedgerTxn.select(LedgerTxn.business_date).order_by(LedgerTxn.business_date).limit(1).scalar()

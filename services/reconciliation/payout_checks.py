@@ -144,7 +144,7 @@ def nothing_settled_twice(day):
     roots_sql, roots_params = roots_query.sql()
     corrections = (
         f"SELECT id, corrects_id, amount_fen FROM {_table('inspection')}"
-        f'{_indexed_by("inspection_corrects_id")} WHERE corrects_id IN ({roots_sql})'
+        f"{_indexed_by('inspection_corrects_id')} WHERE corrects_id IN ({roots_sql})"
     )
     for row_id, corrects_id, amount in (
         db.execute(

@@ -30,13 +30,8 @@ def owner_id():
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def setting(name, default=None):
-    """The app's setting when there is an app, else the environment's."""
-    return runtime.setting(name, os.environ.get(name, default))
-
-
 def stale_after():
-    return dt.timedelta(minutes=float(setting("RECON_STALE_MINUTES", 0) or 0)) or STALE_AFTER
+    return dt.timedelta(minutes=runtime.settings().recon_stale_minutes or 0) or STALE_AFTER
 
 
 def refuse_future(day, now):

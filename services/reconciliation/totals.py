@@ -19,8 +19,8 @@ from models import LedgerTxn
 from models import Posting
 from models import db
 from services.clock import business_date
-from services.money import ledger
-from services.reconciliation.context import Finding
+from services.money import invariants
+from services.money.invariants import Finding
 
 
 def _balances_and_later_movement(day):
@@ -55,11 +55,4 @@ def running_totals(day):
                 {"balance_fen": int(balance), "expected_fen": expected, "later_movement_fen": int(moved)},
             )
     day.stats["running_totals_accounts"] = checked
-    for worker_id, earned, summed in ledger.earned_totals_off():
-        yield Finding(
-            "earned_total_off",
-            "worker",
-            worker_id,
-            f"工人 {worker_id} 的累计收入 {earned} 分与质检记录合计 {summed} 分不符",
-            {"earned_fen": int(earned), "inspections_fen": int(summed)},
-        )
+    yield from invariants.earned_totals_off()

@@ -23,7 +23,6 @@ from services.errors import Conflict
 from services.errors import Forbidden
 from services.errors import NotFound
 from services.notices import training as training_notices
-from services.people.scope import audit
 from services.people.scope import ensure_trainer_of
 from services.people.scope import trainer_enterprise
 from services.training.courses import get_course
@@ -57,7 +56,7 @@ def record_result(staff, enrolment_id, passed, now, note="", request_id=None):
         elif current is not None:
             for cert in Certificate.select().where(Certificate.result == current.id):
                 _revoke(cert, "培训结果更正为不合格", staff, now)
-        audit(staff, "training.result", result, session.station_id, now, passed=passed, worker=enrolment.worker_id)
+        unit.audit("training.result", result, session.station_id, passed=passed, worker=enrolment.worker_id)
         return result
 
     return unit.apply(staff, request_id, f"training.result:{enrolment.id}", judge, TrainingResult.get_by_id, now)
@@ -72,7 +71,7 @@ def revoke_certificate(staff, certificate_id, reason, now, request_id=None):
 
     def revoke():
         revocation = _revoke(cert, reason, staff, now)
-        audit(staff, "certificate.revoke", cert, None, now, reason=reason, worker=cert.worker_id)
+        unit.audit("certificate.revoke", cert, None, reason=reason, worker=cert.worker_id)
         return revocation
 
     return unit.apply(staff, request_id, f"certificate.revoke:{cert.id}", revoke, CertificateRevocation.get_by_id, now)
@@ -92,7 +91,7 @@ def correct_certificate(staff, certificate_id, expires_on, reason, now, request_
             **fields, issued_on=cert.issued_on, expires_on=expires_on, issued_by=staff.id, supersedes=cert.id,
             created_at=now,
         )  # fmt: skip
-        audit(staff, "certificate.correct", new, None, now, supersedes=cert.id, reason=reason)
+        unit.audit("certificate.correct", new, None, supersedes=cert.id, reason=reason)
         return new
 
     return unit.apply(staff, request_id, f"certificate.correct:{cert.id}", correct, Certificate.get_by_id, now)

@@ -17,7 +17,6 @@ from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
 from services.people import accounts
-from services.people.scope import audit
 from services.people.scope import ensure_admin
 from services.people.scope import ensure_trainer_of
 from services.people.scope import trainer_enterprise
@@ -35,7 +34,7 @@ def create_skill(staff, name, now, request_id=None):
         if Skill.get_or_none(Skill.name == name) is not None:
             raise Conflict("已有这个技能", code="duplicate_skill")
         skill = Skill.create(name=name, created_at=now)
-        audit(staff, "skill.create", skill, None, now, name=name)
+        unit.audit("skill.create", skill, None, name=name)
         return skill
 
     return unit.apply(staff, request_id, "skill.create", create, Skill.get_by_id, now)
@@ -52,7 +51,7 @@ def create_trainer(staff, username, password, enterprise_id, station_id, now, na
     with unit.transaction():
         trainer = accounts.create_staff(username, password, "trainer", station=station_id, name=name, now=now)
         TrainerAssignment.create(staff=trainer.id, enterprise=enterprise_id, created_at=now)
-        audit(staff, "trainer.create", trainer, station_id, now, enterprise=enterprise_id)
+        unit.audit("trainer.create", trainer, station_id, enterprise=enterprise_id)
     return trainer
 
 
@@ -80,7 +79,7 @@ def create_course(staff, data, now, request_id=None):
 
     def create():
         course = Course.create(**fields)
-        audit(staff, "course.create", course, None, now, title=course.title, skill=skill_id)
+        unit.audit("course.create", course, None, title=course.title, skill=skill_id)
         return course
 
     return unit.apply(staff, request_id, "course.create", create, Course.get_by_id, now)
@@ -105,7 +104,7 @@ def schedule_session(staff, course_id, data, now, request_id=None):
             course=course.id, station=station_id, trainer=trainer_id, starts_at=starts_at, ends_at=ends_at,
             capacity=capacity, created_at=now,
         )  # fmt: skip
-        audit(staff, "session.schedule", session, station_id, now, course=course.id, capacity=capacity)
+        unit.audit("session.schedule", session, station_id, course=course.id, capacity=capacity)
         return session
 
     return unit.apply(staff, request_id, "session.schedule", create, TrainingSession.get_by_id, now)

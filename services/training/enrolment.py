@@ -17,7 +17,6 @@ from services.errors import Conflict
 from services.errors import Forbidden
 from services.errors import NotFound
 from services.notices import training as training_notices
-from services.people.scope import audit
 from services.people.scope import ensure_station
 from services.people.scope import trainer_enterprise
 from services.training.courses import get_course
@@ -44,7 +43,7 @@ def enrol(actor, session_id, now, worker_id=None, request_id=None):
             _explain_full(session.id, now)
         enrolment = _seat_row(session.id, worker_id, now)
         if _is_staff(actor):
-            audit(actor, "training.enrol", enrolment, session.station_id, now, worker=worker_id)
+            unit.audit("training.enrol", enrolment, session.station_id, worker=worker_id)
         training_notices.enrolment_confirmed(enrolment, session, now)
         return enrolment
 
@@ -69,7 +68,7 @@ def cancel_enrolment(actor, enrolment_id, now, request_id=None):
             (TrainingSession.id == session.id) & (TrainingSession.seats_taken > 0)
         ).execute()
         if _is_staff(actor):
-            audit(actor, "training.cancel", enrolment, session.station_id, now)
+            unit.audit("training.cancel", enrolment, session.station_id)
         return Enrolment.get_by_id(enrolment.id)
 
     return unit.apply(actor, request_id, f"training.cancel:{enrolment.id}", cancel, Enrolment.get_by_id, now)
@@ -89,7 +88,7 @@ def record_attendance(staff, enrolment_id, now, request_id=None):
         )
         if not done:
             raise Conflict("这个报名已取消，不能签到", code="enrolment_cancelled")
-        audit(staff, "training.attend", enrolment, session.station_id, now)
+        unit.audit("training.attend", enrolment, session.station_id)
         return Enrolment.get_by_id(enrolment.id)
 
     return unit.apply(staff, request_id, f"training.attend:{enrolment.id}", attend, Enrolment.get_by_id, now)

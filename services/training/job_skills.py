@@ -8,7 +8,6 @@ from services import unit
 from services import validate
 from services.errors import BadRequest
 from services.errors import NotFound
-from services.people.scope import audit
 from services.people.scope import ensure_station
 
 
@@ -29,7 +28,7 @@ def set_job_skills(staff, job_id, skill_ids, now, request_id=None):
         for skill_id in wanted:
             JobSkill.create(job=job.id, skill=skill_id)
         Job.update(requires_skills=bool(wanted), updated_at=now).where(Job.id == job.id).execute()
-        audit(staff, "job.skills", job, job.station_id, now, skills=wanted)
+        unit.audit("job.skills", job, job.station_id, skills=wanted)
         return Job.get_by_id(job.id)
 
     return unit.apply(staff, request_id, f"job.skills:{job.id}", change, Job.get_by_id, now)

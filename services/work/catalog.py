@@ -11,7 +11,6 @@ from services import validate
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
-from services.people.scope import audit
 from services.people.scope import ensure_admin
 from services.people.scope import ensure_station
 
@@ -50,7 +49,7 @@ def create_station(
 
     def create():
         station = Station.create(**fields)
-        audit(staff, "station.create", station, station.id, now, name=name)
+        unit.audit("station.create", station, station.id, name=name)
         return station
 
     try:
@@ -71,7 +70,7 @@ def create_enterprise(staff, name, industry="", contact_name="", contact_phone="
 
     def create():
         enterprise = Enterprise.create(**fields)
-        audit(staff, "enterprise.create", enterprise, None, now, name=fields["name"])
+        unit.audit("enterprise.create", enterprise, name=fields["name"])
         return enterprise
 
     try:
@@ -139,7 +138,7 @@ def publish_job(staff, data, now, request_id=None):
         job = Job.create(**fields)
         for item in materials:
             JobMaterial.create(job=job, **item)
-        audit(staff, "job.publish", job, station_id, now, title=job.title, rate=job.unit_price_fen)
+        unit.audit("job.publish", job, station_id, title=job.title, rate=job.unit_price_fen)
         return job
 
     return unit.apply(staff, request_id, "job.publish", create, Job.get_by_id, now)
@@ -189,7 +188,7 @@ def update_job(staff, job_id, data, now, request_id=None):
         ):
             raise Conflict("总件数不能少于已接单的件数", code="total_below_taken")
         Job.update(fields).where(Job.id == job.id).execute()
-        audit(staff, "job.update", job, job.station_id, now, **{k: v for k, v in data.items()})
+        unit.audit("job.update", job, job.station_id, **data)
         return job
 
     unit.apply(staff, request_id, f"job.update:job:{job.id}", change, Job.get_by_id, now)
@@ -203,7 +202,7 @@ def close_job(staff, job_id, now, request_id=None):
 
     def close():
         Job.update(status="closed", updated_at=now).where(Job.id == job.id).execute()
-        audit(staff, "job.close", job, job.station_id, now)
+        unit.audit("job.close", job, job.station_id)
         return job
 
     unit.apply(staff, request_id, f"job.close:job:{job.id}", close, Job.get_by_id, now)

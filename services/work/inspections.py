@@ -20,7 +20,6 @@ from services.idempotency import row_key
 from services.money import ledger
 from services.notices import outbox as notices
 from services.payouts import transfers as payouts
-from services.people.scope import audit
 from services.people.scope import ensure_station
 from services.people.scope import station_ids_for
 
@@ -100,12 +99,10 @@ def _record(staff, order, accepted, rejected, rework, request_id, note, now):
     _finish_if_done(order.id, now)
     if inspection.amount_fen > 0:  # after commit, never inside it: in immediate mode the worker is paid at once
         unit.after_commit(lambda: payouts.payout_after_inspection(order.worker_id, now))
-    audit(
-        staff,
+    unit.audit(
         "inspection.record",
         inspection,
         order.job.station_id,
-        now,
         order=order.id,
         accepted=accepted,
         rejected=rejected,
@@ -209,7 +206,7 @@ def _record_correction(staff, original, order, counts, request_id, note, now):
         created_at=now,
     )
     _post_earning(fix, order, now, memo=f"correction of inspection {original.id}")
-    audit(staff, "inspection.correct", fix, order.job.station_id, now, corrects=original.id, delta=delta)
+    unit.audit("inspection.correct", fix, order.job.station_id, corrects=original.id, delta=delta)
     return fix
 
 

@@ -10,7 +10,6 @@ from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
 from services.idempotency import row_key
-from services.people.scope import audit
 from services.work import material_balance
 from services.work.inspections import order_for
 
@@ -23,7 +22,6 @@ def move_materials(staff, order_id, material_id, kind, quantity, request_id, now
         raise BadRequest("kind 只能是 issue（发料）或 return（退料）", code="invalid_kind")
     material_id = validate.positive_int(material_id, "物料", "material_id", validate.MAX_ID)
     quantity = validate.positive_int(quantity, "物料数量", "quantity", 10_000_000)
-    material_id = validate.positive_int(material_id, "物料", "material_id", validate.MAX_ID)
     order = order_for(staff, order_id)
     material = JobMaterial.get_or_none((JobMaterial.id == material_id) & (JobMaterial.job == order.job_id))
     if material is None:
@@ -42,8 +40,9 @@ def _move(staff, order, material, kind, quantity, request_id, now):
         order=order.id, material=material.id, kind=kind, quantity=quantity, staff=staff.id, request_id=request_id,
         created_at=now,
     )  # fmt: skip
-    audit(staff, f"material.{kind}", movement, order.job.station_id, now,
-          order=order.id, material=material.name, quantity=quantity)  # fmt: skip
+    unit.audit(
+        f"material.{kind}", movement, order.job.station_id, order=order.id, material=material.name, quantity=quantity
+    )
     return movement
 
 

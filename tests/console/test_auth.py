@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from app import reconfigure
 from models import AuditLog
 from models import AuthToken
 from services.people import accounts
@@ -131,7 +132,7 @@ def test_the_client_address_comes_from_a_trusted_proxy_only(app, client, make_st
 
     staff = make_staff(station=make_station())
     assert _failed_login_address(client, staff.username, "203.0.113.9") == "127.0.0.1"  # anyone can send the header
-    app.config["LINGONG_TRUSTED_PROXIES"] = "1"  # nginx in front sets it
+    reconfigure(app, LINGONG_TRUSTED_PROXIES="1")  # nginx in front sets it
     app_module._trust_proxies(app)
     assert _failed_login_address(client, staff.username, "198.51.100.1, 203.0.113.9") == "203.0.113.9"
 

@@ -3,6 +3,7 @@ materials never issued are marked, and loss is never negative."""
 
 import re
 
+from app import reconfigure
 from tests.recon_helpers import DAY
 from tests.recon_helpers import seed_walk_through
 
@@ -10,7 +11,7 @@ from tests.recon_helpers import seed_walk_through
 def test_order_page_shows_held_apart_from_loss(
     app, client, console_login, make_job, make_staff, make_station, make_enterprise
 ):
-    app.config["PAYOUT_MODE"] = "cutoff"
+    reconfigure(app, PAYOUT_MODE="cutoff")
     order, staff, _, _ = seed_walk_through(DAY, make_job, make_staff, make_station(), make_enterprise())
     console_login(staff)
     page = client.get(f"/console/orders/{order.id}").get_data(as_text=True)

@@ -3,6 +3,7 @@ payouts board, each station with its share, and the stations' rows add up to the
 
 import pytest
 
+from app import reconfigure
 from models import Payout
 from models import Worker
 from models import utcnow
@@ -21,7 +22,7 @@ from wechat.sandbox import pay_bills
 def split(app, make_station, make_staff, make_job):
     """A worker with no home station, 30 pieces accepted at station A and 20 at B (10 fen each), paid in one
     WeChat transfer of 5.00 yuan that waits for the worker's confirmation."""
-    app.config["PAYOUT_MODE"] = "cutoff"
+    reconfigure(app, PAYOUT_MODE="cutoff")
     runtime.current().client("wechat_pay")
     now = utcnow()
     a, b = make_station("商城镇乡村驿站"), make_station("道东堡乡村驿站")

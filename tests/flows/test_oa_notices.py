@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from app import reconfigure
 from models import Notice
 from models import Payout
 from models import utcnow
@@ -62,7 +63,7 @@ def _said(openid):
 
 def test_readme_walkthrough_asks_to_confirm_first_and_never_after_the_money(app, market, oa_user, oa_push, runner):
     """`flask payouts pay` → `sandbox-pay confirm` (its notify) → the scheduler's next delivery run, 8 s later."""
-    app.config["PAYOUT_MODE"] = "cutoff"  # the command pays, as in the README
+    reconfigure(app, PAYOUT_MODE="cutoff")  # the command pays, as in the README
     worker, headers = market.worker("nina")
     openid = oa_user("nina")
     oa_push(openid, "event", Event="subscribe", EventKey="")
@@ -79,7 +80,7 @@ def test_readme_walkthrough_asks_to_confirm_first_and_never_after_the_money(app,
 
 def test_confirm_notice_still_due_when_the_money_arrived_is_dropped(app, market, oa_user, oa_push, runner):
     """The "please confirm" failed once (WeChat busy) and waits for its retry; the worker confirms meanwhile."""
-    app.config["PAYOUT_MODE"] = "cutoff"
+    reconfigure(app, PAYOUT_MODE="cutoff")
     worker, headers = market.worker("olga")
     openid = oa_user("olga")
     oa_push(openid, "event", Event="subscribe", EventKey="")

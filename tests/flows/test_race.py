@@ -17,8 +17,11 @@ def _racer(url, name, barrier, results):
     token = client.post("/api/v1/auth/login", json={"code": f"test-{name}"}).get_json()["token"]
     job_id = results["job_id"]
     barrier.wait(timeout=60)
-    response = client.post(f"/api/v1/jobs/{job_id}/orders", headers={"Authorization": "Bearer " + token},
-                           json={"quantity": 2, "request_id": f"race-{name}"})
+    response = client.post(
+        f"/api/v1/jobs/{job_id}/orders",
+        headers={"Authorization": "Bearer " + token},
+        json={"quantity": 2, "request_id": f"race-{name}"},
+    )
     results[name] = (response.status_code, response.get_json())
 
 

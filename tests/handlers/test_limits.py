@@ -10,8 +10,9 @@ def test_huge_ids_in_paths_are_404_not_500(client, login):
     for url in ("/api/v1/jobs/9223372036854775808", "/api/v1/orders/99999999999999999999"):
         response = client.get(url, headers=headers)
         assert response.status_code == 404 and response.get_json()["error"]["code"]
-    response = client.post("/api/v1/orders/18446744073709551616/reports", headers=headers,
-                           json={"quantity": 1, "request_id": "r"})
+    response = client.post(
+        "/api/v1/orders/18446744073709551616/reports", headers=headers, json={"quantity": 1, "request_id": "r"}
+    )
     assert response.status_code == 404
 
 

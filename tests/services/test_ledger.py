@@ -74,3 +74,49 @@ def test_running_balances_follow_every_posting_and_are_rebuilt_from_rows(app, ma
     assert ledger.running_totals_off() == [("account", payable.id)]
     ledger.recompute_running_totals()
     assert ledger.running_totals_off() == [] and Account.get_by_id(payable.id).balance_fen == -205
+
+
+def test_the_one_invariant_set_catches_a_tampered_posting_for_tests_and_reconciliation(app, make_enterprise, login):
+    from services.money.invariants import check_ledger
+    from services.reconciliation import ledger_checks
+    from services.reconciliation.context import Day
+
+    worker, _ = login("dora")
+    enterprise = make_enterprise()
+    legs = [(ledger.enterprise_labour(enterprise), 50), (ledger.worker_payable(worker), -50)]
+    txn = ledger.post("e-tamper", "earning", legs, DAY)
+    assert check_ledger() == []
+    Posting.update(amount_fen=-60).where((Posting.txn == txn.id) & (Posting.amount_fen == -50)).execute()
+    kinds = {f.kind for f in check_ledger()}
+    assert {"txn_unbalanced", "ledger_total_nonzero", "running_balance_off"} <= kinds
+    day = Day(DAY, dt.datetime(2026, 11, 29, 12, 0))
+    assert [f.kind for f in ledger_checks.transactions_balance(day)] == ["txn_unbalanced"]
+
+
+def test_the_one_invariant_set_catches_a_worker_paid_more_than_owed(app, make_enterprise, login):
+    from services.money.invariants import check_ledger
+
+    worker, _ = login("erin")
+    ledger.post("p-over", "payout", [(ledger.worker_payable(worker), 20), (ledger.worker_inflight(worker), -20)], DAY)
+    assert [f.kind for f in check_ledger()] == ["worker_balance_negative"]
+
+
+def test_every_balance_read_is_the_running_total_and_the_invariants_hold_it_to_the_postings(
+    app, make_enterprise, login
+):
+    from models import Account
+    from services.money import earnings
+    from services.money.invariants import check_ledger
+
+    worker, _ = login("fay")
+    enterprise = make_enterprise()
+    ledger.post(
+        "e-read", "earning", [(ledger.enterprise_labour(enterprise), 80), (ledger.worker_payable(worker), -80)], DAY
+    )
+    now = dt.datetime(2026, 11, 28, 4, 0)
+    assert ledger.owed_fen(worker) == earnings.summary(worker, now)["owed_fen"] == 80
+    assert ledger.balance(ledger.enterprise_labour(enterprise)) == 80
+    payable = ledger.worker_payable(worker)
+    Account.update(balance_fen=-70).where(Account.id == payable.id).execute()  # drift behind the ledger's back
+    assert ledger.owed_fen(worker) == earnings.summary(worker, now)["owed_fen"] == 70  # one way to read it
+    assert [(f.kind, f.object_id) for f in check_ledger()] == [("running_balance_off", payable.id)]

@@ -9,6 +9,7 @@ import json
 import openpyxl
 import pytest
 
+from app import reconfigure
 from models import ReconFinding
 from models import Worker
 from services.money import statement_files
@@ -42,7 +43,7 @@ def test_the_balance_rule():
 
 @pytest.fixture
 def walk(app, make_job, make_staff, make_station, make_enterprise):
-    app.config["PAYOUT_MODE"] = "cutoff"
+    reconfigure(app, PAYOUT_MODE="cutoff")
     enterprise = make_enterprise()
     order, staff, shell, clip = seed_walk_through(DAY, make_job, make_staff, make_station(), enterprise)
     return {"order": order, "staff": staff, "shell": shell, "clip": clip, "enterprise": enterprise}
@@ -90,7 +91,7 @@ def test_staff_api_gives_the_same_balance(client, walk, staff_headers):
 
 def test_statement_counts_material_held_at_the_months_end(app, admin, make_job, make_staff, make_station):
     """Issued in January for 10 pieces, 4 inspected in January, 6 in February: January holds 12 clips, not loss."""
-    app.config["PAYOUT_MODE"] = "cutoff"
+    reconfigure(app, PAYOUT_MODE="cutoff")
     station = make_station()
     staff = make_staff("station", station)
     job = make_job(station=station, total_pieces=100, now=at(2026, 1, 30, 1))  # 2 clips a piece

@@ -1,5 +1,6 @@
 """Cash at the station desk: posted payable -> station cash, idempotent, never more than owed, own station only."""
 
+from app import reconfigure
 from models import Payout
 from models import PayoutItem
 from services.money import ledger
@@ -10,7 +11,7 @@ from tests.payout_helpers import payouts_of
 def test_cash_payout_posts_to_the_station_and_the_rest_goes_by_wechat(
     market, client, make_station, make_staff, staff_headers
 ):
-    market.app.config["PAYOUT_MODE"] = "cutoff"
+    reconfigure(market.app, PAYOUT_MODE="cutoff")
     worker, headers = market.worker()
     market.accept(headers, 66)  # 660 fen owed
     body = {"worker_id": worker.id, "amount_fen": 300, "request_id": "cash-1"}
@@ -75,7 +76,7 @@ def test_a_station_pays_cash_only_for_its_own_inspections_and_keys_are_its_own(
 ):
     """station1 cannot hand over what station0's inspections earned; its 409 tells only its own share; another
     station's request id is not an answer (each sender's keys are its own); an admin may pay any station's share."""
-    market.app.config["PAYOUT_MODE"] = "cutoff"
+    reconfigure(market.app, PAYOUT_MODE="cutoff")
     worker, headers = market.worker()
     market.accept(headers, 40)  # 400 fen earned at station0 (the market's station)
     station1 = make_station()

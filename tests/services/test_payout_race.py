@@ -3,6 +3,7 @@
 import threading
 
 import models
+from app import reconfigure
 from models import LedgerTxn
 from models import PayNotifyReceipt
 from models import Payout
@@ -42,7 +43,7 @@ def _race(app, fn, n=6):
 
 
 def test_concurrent_payout_runs_pay_once(market):
-    market.app.config["PAYOUT_MODE"] = "cutoff"
+    reconfigure(market.app, PAYOUT_MODE="cutoff")
     worker, headers = market.worker()
     market.accept(headers, 44)
     results, errors = _race(market.app, lambda: payouts.payout_for_worker(worker.id, utcnow()))

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from app import reconfigure
 from models import LedgerTxn
 from models import Payout
 from models import Worker
@@ -58,7 +59,7 @@ def test_5xx_before_wechat_acted_sends_the_same_number_again(market):
 
 def test_process_killed_between_commit_and_call_is_recovered_by_the_sweeper(market):
     worker, headers = market.worker()
-    market.app.config["PAYOUT_MODE"] = "cutoff"  # accept without paying, then die after phase 1
+    reconfigure(market.app, PAYOUT_MODE="cutoff")  # accept without paying, then die after phase 1
     market.accept(headers, 70)
     now = utcnow()
     (payout,), _ = payouts.prepare_payouts(worker, now)  # committed; the process dies before the API call
@@ -125,42 +126,39 @@ def test_wechat_fails_a_waiting_bill(market):
 
 
 def test_over_cap_amounts_are_split_or_refused_as_configured(market):
-    config = market.app.config
-    config.update(PAYOUT_MODE="cutoff", PAYOUT_MAX_PER_TRANSFER_FEN=20000)
+    reconfigure(market.app, PAYOUT_MODE="cutoff", PAYOUT_MAX_PER_TRANSFER_FEN=20000)
     worker, headers = market.worker()
     market.accept(headers, 450, rate_fen=100)  # 45,000 fen
-    config["PAYOUT_SPLIT"] = False
+    reconfigure(market.app, PAYOUT_SPLIT=False)
     assert payouts.payout_for_worker(worker, utcnow()) == ([], "over_transfer_max")
-    config["PAYOUT_SPLIT"] = True
-    config["PAYOUT_WORKER_DAILY_CAP_FEN"] = 30000
+    reconfigure(market.app, PAYOUT_SPLIT=True)
+    reconfigure(market.app, PAYOUT_WORKER_DAILY_CAP_FEN=30000)
     sent, reason = payouts.payout_for_worker(worker, utcnow())
     assert [p.amount_fen for p in sent] == [20000, 10000] and reason == "daily_cap"
     assert ledger.owed_fen(worker) == 15000
     assert payouts.payout_for_worker(worker, utcnow()) == ([], "daily_cap")
-    config["PAYOUT_WORKER_DAILY_CAP_FEN"] = 200000
+    reconfigure(market.app, PAYOUT_WORKER_DAILY_CAP_FEN=200000)
     sent, reason = payouts.payout_for_worker(worker, utcnow())
     assert [p.amount_fen for p in sent] == [15000] and reason == ""
     assert {b.amount for b in SandboxPayBill.select()} == {20000, 10000, 15000}
 
 
 def test_merchant_daily_cap_and_minimum(market):
-    config = market.app.config
-    config.update(PAYOUT_MODE="cutoff", PAYOUT_MERCHANT_DAILY_CAP_FEN=1000)
+    reconfigure(market.app, PAYOUT_MODE="cutoff", PAYOUT_MERCHANT_DAILY_CAP_FEN=1000)
     a, a_headers = market.worker()
     b, b_headers = market.worker()
     market.accept(a_headers, 80)
     market.accept(b_headers, 80)
     summary = payouts.run_cutoff_payouts(utcnow())
     assert summary["amount_fen"] == 1000 and ledger.owed_fen(a) + ledger.owed_fen(b) == 600
-    config["PAYOUT_MERCHANT_DAILY_CAP_FEN"] = 10**7
+    reconfigure(market.app, PAYOUT_MERCHANT_DAILY_CAP_FEN=10**7)
     c, c_headers = market.worker()
     market.accept(c_headers, 1, rate_fen=9)  # 9 fen: below WeChat's 0.1 yuan minimum, stays owed
     assert payouts.payout_for_worker(c, utcnow()) == ([], "below_minimum")
 
 
 def test_real_name_is_required_and_sent_from_2000_yuan(market):
-    config = market.app.config
-    config.update(PAYOUT_MODE="cutoff", PAYOUT_MAX_PER_TRANSFER_FEN=300000)
+    reconfigure(market.app, PAYOUT_MODE="cutoff", PAYOUT_MAX_PER_TRANSFER_FEN=300000)
     worker, headers = market.worker()
     market.accept(headers, 2500, rate_fen=100)  # 2,500 yuan
     with pytest.raises(Conflict) as refused:
@@ -174,7 +172,7 @@ def test_real_name_is_required_and_sent_from_2000_yuan(market):
 
 
 def test_cutoff_mode_pays_at_the_cutoff_run_not_at_inspection(market):
-    market.app.config["PAYOUT_MODE"] = "cutoff"
+    reconfigure(market.app, PAYOUT_MODE="cutoff")
     worker, headers = market.worker()
     market.accept(headers, 10)
     market.accept(headers, 5)
@@ -206,7 +204,7 @@ def test_cli_runs_the_cutoff_and_the_sweep(market, runner):
 
     if "payouts" not in market.app.cli.commands:
         market.app.cli.add_command(payout_cli.payouts)
-    market.app.config["PAYOUT_MODE"] = "cutoff"
+    reconfigure(market.app, PAYOUT_MODE="cutoff")
     worker, headers = market.worker()
     market.accept(headers, 9)
     result = runner.invoke(args=["payouts", "cutoff"])
@@ -228,4 +226,3 @@ def test_the_notify_gives_wechats_own_time_of_success(market):
     market.deliver()
     paid = Payout.get_by_id(payout.id)
     assert paid.state == "SUCCESS" and paid.paid_at == succeeded and paid.finished_at > succeeded
-

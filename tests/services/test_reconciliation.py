@@ -9,6 +9,7 @@ from peewee import MySQLDatabase
 from peewee import fn
 
 import models
+from app import reconfigure
 from models import Account
 from models import DailyBalance
 from models import Inspection
@@ -238,13 +239,13 @@ def test_history_changed_after_reconciliation_is_found_on_rerun(seeded):
 
 def test_killed_half_way_and_rerun_gives_the_same_findings(app, seeded):
     Order.update(reported=Order.reported + 1).where(Order.id == seeded.orders["bob"].id).execute()
-    app.config["RECON_CRASH_AFTER"] = "counters_match_rows"
+    reconfigure(app, RECON_CRASH_AFTER="counters_match_rows")
     with pytest.raises(reconciliation.SimulatedCrash):
         reconciliation.reconcile_day(DAY, NIGHT)
     run = ReconRun.get(ReconRun.business_date == DAY)
     assert run.status == "failed" and ReconFinding.select().count() == 0
     assert DailyBalance.select().count() == 0
-    del app.config["RECON_CRASH_AFTER"]
+    reconfigure(app, RECON_CRASH_AFTER="")
     run, ran, findings = run_day()
     assert ran and run.status == "finished" and run.attempts == 2
     assert findings == [("order_counter_off", "order", str(seeded.orders["bob"].id))]

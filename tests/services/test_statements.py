@@ -22,14 +22,20 @@ MONTH = DAY.strftime("%Y-%m")
 
 
 def labour_on_ledger(enterprise):
-    return int(Posting.select(fn.SUM(Posting.amount_fen)).join(Account)
-               .where((Account.enterprise == enterprise.id) & (Account.kind == "enterprise_labour")).scalar())
+    return int(
+        Posting.select(fn.SUM(Posting.amount_fen))
+        .join(Account)
+        .where((Account.enterprise == enterprise.id) & (Account.kind == "enterprise_labour"))
+        .scalar()
+    )
 
 
 def test_enterprise_statement_xlsx_totals_equal_the_ledger(seeded, admin):
     data = statements.enterprise_statement(admin, seeded.enterprise.id, MONTH)
-    rows = {(r["job_id"], r["rate_fen"]): (r["accepted"], r["rejected"], r["rework"], r["amount_fen"])
-            for r in data["pieces"]}
+    rows = {
+        (r["job_id"], r["rate_fen"]): (r["accepted"], r["rejected"], r["rework"], r["amount_fen"])
+        for r in data["pieces"]
+    }
     assert rows == {(seeded.jobs["a"].id, 12): (65, 3, 2, 780), (seeded.jobs["b"].id, 30): (20, 0, 0, 600)}
     assert data["totals"]["owed_fen"] == labour_on_ledger(seeded.enterprise) == 1380
     (clips,) = data["materials"]
@@ -91,24 +97,29 @@ def test_statement_downloads(client, seeded, admin, staff_headers, make_station,
     assert client.get(url.replace(MONTH, "13-2026"), headers=headers).status_code == 400
     assert client.get(f"/api/v1/staff/statements/enterprise/999?month={MONTH}", headers=headers).status_code == 404
     outsider = make_staff("station", make_station())
-    denied = client.get(f"/api/v1/staff/statements/worker/{seeded.workers['bob'].id}?month={MONTH}",
-                        headers=staff_headers(outsider))
+    denied = client.get(
+        f"/api/v1/staff/statements/worker/{seeded.workers['bob'].id}?month={MONTH}", headers=staff_headers(outsider)
+    )
     assert denied.status_code == 403
-    mine = client.get(f"/api/v1/staff/statements/worker/{seeded.workers['bob'].id}?month={MONTH}&format=json",
-                      headers=staff_headers(seeded.staff))
+    mine = client.get(
+        f"/api/v1/staff/statements/worker/{seeded.workers['bob'].id}?month={MONTH}&format=json",
+        headers=staff_headers(seeded.staff),
+    )
     assert mine.status_code == 200 and mine.get_json()["totals"]["paid_fen"] == 600
 
 
 def test_statement_cli_writes_xlsx_and_csv(runner, seeded, tmp_path):
     out = tmp_path / "s.xlsx"
-    result = runner.invoke(args=["statement", "--enterprise", str(seeded.enterprise.id), "--month", MONTH,
-                                 "--out", str(out)])
+    result = runner.invoke(
+        args=["statement", "--enterprise", str(seeded.enterprise.id), "--month", MONTH, "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
     assert book["计件明细"].max_row == 3
     csv_out = tmp_path / "w.csv"
-    result = runner.invoke(args=["statement", "--worker", str(seeded.workers["bob"].id), "--month", MONTH,
-                                 "--out", str(csv_out), "--csv"])
+    result = runner.invoke(
+        args=["statement", "--worker", str(seeded.workers["bob"].id), "--month", MONTH, "--out", str(csv_out), "--csv"]
+    )
     assert result.exit_code == 0, result.output
     assert "付款" in csv_out.read_text(encoding="utf-8-sig")
     assert runner.invoke(args=["statement", "--month", MONTH, "--out", str(out)]).exit_code != 0

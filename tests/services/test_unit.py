@@ -68,3 +68,52 @@ def test_a_request_id_is_claimed_with_the_write_and_scoped_to_its_sender(app, ad
         unit.run(admin, "fails-first", "enterprise.create", failing, Enterprise.get_by_id)
     retried, created = unit.run(admin, "fails-first", "enterprise.create", verb, Enterprise.get_by_id)
     assert created and Enterprise.select().where(Enterprise.name == "回滚").count() == 0
+
+
+def test_the_unit_writes_the_audit_row_for_its_actor_and_time_in_its_own_transaction(app, admin):
+    import datetime as dt
+
+    from models import AuditLog
+
+    at = dt.datetime(2026, 3, 2, 8, 0)
+
+    def verb(name="审计企业"):
+        enterprise = Enterprise.create(name=name)
+        unit.audit("enterprise.create", enterprise, name=name)
+        return enterprise
+
+    enterprise = unit.apply(admin, None, "enterprise.create", verb, Enterprise.get_by_id, at)
+    row = AuditLog.get(AuditLog.action == "enterprise.create")
+    assert (row.staff_id, row.object_type, row.object_id, row.station_id) == (
+        admin.id,
+        "enterprise",
+        str(enterprise.id),
+        None,
+    )
+    assert row.created_at == at and row.detail == '{"name": "审计企业"}'
+
+    with unit.transaction(admin, at):  # a savepoint rolled back takes its audit row; the outer one keeps its own
+        with pytest.raises(Conflict):
+            with unit.transaction():
+                unit.audit("job.close", enterprise)
+                raise Conflict("no")
+        unit.audit("job.publish", enterprise)
+    assert AuditLog.select().where(AuditLog.action == "job.close").count() == 0
+    assert AuditLog.get(AuditLog.action == "job.publish").staff_id == admin.id  # the actor comes from the outer unit
+
+    with pytest.raises(Conflict):
+        unit.apply(
+            admin,
+            "rid-audit-1",
+            "enterprise.create",
+            lambda: verb("退回的企业") and _refuse(),
+            Enterprise.get_by_id,
+            at,
+        )
+    assert AuditLog.select().where(AuditLog.action == "enterprise.create").count() == 1  # rolled back with the work
+    with pytest.raises(RuntimeError):
+        unit.audit("outside.any.unit")
+
+
+def _refuse():
+    raise Conflict("refused after the audit was recorded")
