@@ -175,8 +175,7 @@ def _trust_proxies(app):
 
 
 def _init_database(app):
-    database = open_database(app.config["DATABASE_URL"])
-    database.server_prepare = app.config["LINGONG_SERVER_PREPARE"]
+    database = open_database(app.config["DATABASE_URL"], app.config["LINGONG_SERVER_PREPARE"])
     models.db.initialize(database)
 
     @app.before_request
