@@ -222,7 +222,7 @@ def write_requests(scenario, path, count, fixture):
         fixture = fixture or {}
         return signed.write_oa_requests(path, scenario.oa, count, token=fixture.get("oa_token", signed.OA_TOKEN),
                                         users=fixture.get("senders", signed.N_SENDERS))  # fmt: skip
-    name = scenario.name.split("/")[0].split("@")[0].replace("+pool", "")
+    name = scenario.name.split("/")[0].split("@")[0].split("~")[0].replace("+pool", "")
     if name in ("bare-wsgi", "flask-hello"):
         return signed.write_api_requests(path, "GET", [("/", "")])
     if name.startswith("raw-insert"):
