@@ -7,7 +7,7 @@ first takes an OS file lock on `<db>-writelock`: waiters wake the moment it is r
 timeout stays as the fallback for writers outside this process family.
 
 Measured gain (`bash bench/run.sh --without gate`, 2026-12-01 session 2, bench/RESULTS.md; a loaded machine, so
-per-round ranges): order acceptance 0.9–2.0× and piece report 1.05–2.7× the requests per second without the gate.
+per-round ranges): order acceptance 0.9–2.0× and piece report 1.05–2.9× the requests per second without the gate.
 For the callback, whose one write is a single autocommit insert, it showed no gain (0.75–1.26×): see RESULTS.md.
 """
 

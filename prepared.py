@@ -6,8 +6,8 @@ placeholders; the first use on a database compiles it (with that database's quot
 every later use binds the arguments into the cached parameter list and runs the SQL as it is.
 
 Measured gain (`bash bench/run.sh --without prepared`, 2026-12-01 session 2, bench/RESULTS.md; a loaded machine,
-so ranges): the callback answers 2.0–4.1× as many requests with the cache as without it on SQLite and 2.0× on
-PostgreSQL; order acceptance 1.8–2.4× and piece report 1.5–2.2× on SQLite, about 1.0–1.2× on PostgreSQL. In
+so ranges): the callback answers 1.8–4.1× as many requests with the cache as without it on SQLite and 1.9× on
+PostgreSQL; order acceptance 1.5–2.4× and piece report 1.5–2.1× on SQLite, 1.4× and 1.6× on PostgreSQL. In
 Python calls (`bench.inproc`, cProfile, SQLite): 417 per text push against 5,670 without, 962 per order
 acceptance against 5,379.
 
