@@ -5,6 +5,10 @@ SQLite lets one writer in at a time; the others poll with sleeps that grow to 10
 under load costs far more than the writes themselves. Here every write transaction (and every write outside one)
 first takes an OS file lock on `<db>-writelock`: waiters wake the moment it is released. SQLite's own busy
 timeout stays as the fallback for writers outside this process family.
+
+Measured gain (`bash bench/run.sh --without gate`, 2026-12-01 session 2, bench/RESULTS.md; a loaded machine, so
+per-round ranges): order acceptance 0.9–2.0× and piece report 1.05–2.9× the requests per second without the gate.
+For the callback, whose one write is a single autocommit insert, it showed no gain (0.75–1.26×): see RESULTS.md.
 """
 
 import fcntl
@@ -128,11 +132,17 @@ class GatedSqliteDatabase(PooledSqliteDatabase):
 
 register_database(GatedSqliteDatabase, "sqlite+gated")
 
+PREPARE_THRESHOLD = 5  # psycopg's own default, stated: executions of one statement text before it is prepared
 SQLITE_PRAGMAS = {"journal_mode": "wal", "busy_timeout": 15000, "foreign_keys": 1, "synchronous": "normal"}
 
 
-def open_database(url):
-    """A peewee database for DATABASE_URL: pooled (a PostgreSQL connect costs ~5 ms), never connected yet."""
+def open_database(url, server_prepare=True):
+    """A peewee database for DATABASE_URL: pooled (a PostgreSQL connect costs ~5 ms), never connected yet.
+
+    PostgreSQL goes through psycopg 3, which prepares a statement on the server once a connection has run it five
+    times (`prepare_threshold`), so the hot statements are parsed and planned once per connection and one-off
+    queries never; `server_prepare=False` (behind a pooler that shares server sessions, such as PgBouncer in
+    transaction mode) turns that off."""
     scheme, sep, rest = url.partition("://")
     options = {"max_connections": 32, "stale_timeout": 300}
     if scheme == "sqlite":
@@ -147,6 +157,9 @@ def open_database(url):
         # An UPDATE's row count is the rows it matched, as on SQLite and PostgreSQL (MySQL counts only the rows
         # whose values changed, so an update to the same values would read as "not found").
         options["client_flag"] = CLIENT.FOUND_ROWS
+    if base == "postgresql":
+        options["prefer_psycopg3"] = True
+        options["prepare_threshold"] = PREPARE_THRESHOLD if server_prepare else None
     if base and sep:
         return connect(f"{base}+pool://{rest}", **options)
     return connect(url)
@@ -166,10 +179,10 @@ def is_unavailable(exc):
         return False
     cause = getattr(exc, "orig", None) or exc  # the driver's error, which peewee wraps
     kind, driver = type(cause).__name__, type(cause).__module__.split(".")[0]
-    if driver == "psycopg2":  # connection, lock-timeout, cancel and serialization failures; bad input is never one
-        import psycopg2
+    if driver == "psycopg":  # connection, lock-timeout, cancel and serialization failures; bad input is never one
+        import psycopg
 
-        return isinstance(cause, (psycopg2.OperationalError, psycopg2.InterfaceError))
+        return isinstance(cause, (psycopg.OperationalError, psycopg.InterfaceError))
     if driver == "pymysql":
         errno = cause.args[0] if cause.args else None
         return kind == "InterfaceError" or (kind == "OperationalError" and errno in MYSQL_UNAVAILABLE)

@@ -5,9 +5,15 @@ PostgreSQL round trip takes to run it. A `Prepared` wraps a function that builds
 placeholders; the first use on a database compiles it (with that database's quoting and parameter style), and
 every later use binds the arguments into the cached parameter list and runs the SQL as it is.
 
-On PostgreSQL the statement is also prepared on the server (PREPARE, once per connection, then EXECUTE), so it is
-parsed and planned once per connection rather than on every request. Behind a pooler that shares server
-sessions between clients (PgBouncer in transaction mode) set LINGONG_SERVER_PREPARE=0.
+Measured gain (`bash bench/run.sh --without prepared`, 2026-12-01 session 2, bench/RESULTS.md; a loaded machine,
+so ranges): the callback answers 1.8–4.1× as many requests with the cache as without it on SQLite and 1.9× on
+PostgreSQL; order acceptance 1.5–2.4× and piece report 1.5–2.1× on SQLite, 1.4× and 1.6× on PostgreSQL. In
+Python calls (`bench.inproc`, cProfile, SQLite): 417 per text push against 5,670 without, 962 per order
+acceptance against 5,379.
+
+Server-side preparation is psycopg 3's own (`prepare_threshold`, set in database.py): this module only caches the
+SQL text, so psycopg sees the same text every time and prepares it on the server once a connection has run it a few
+times.
 
 The peewee query stays the one description of the statement. Every parameter that is not an `Arg` is a
 constant of the statement, so a default computed at compile time (a timestamp, say) would be frozen into it:
@@ -15,19 +21,17 @@ compiling refuses date and time constants, and inserts must name every column wh
 """
 
 import datetime as dt
-import itertools
-import re
-import weakref
 
+from peewee import AutoField
+from peewee import BigIntegerField
+from peewee import CharField
 from peewee import DateTimeField
-from peewee import PostgresqlDatabase
+from peewee import ForeignKeyField
+from peewee import IntegerField
+from peewee import TextField
 from peewee import Value
 
 from models import db
-
-_names = itertools.count(1)
-_prepared_on = weakref.WeakKeyDictionary()  # a PostgreSQL connection -> names of the statements prepared on it
-_PLACEHOLDER = re.compile(r"%%|%s")
 
 
 class _Slot(str):
@@ -44,17 +48,15 @@ class Prepared:
 
     def __init__(self, build):
         self._build = build
-        self._name = f"lingong_{next(_names)}"
+        self._database = None  # the database the statement was last compiled for, and what it compiled to
+        self._entry = None
 
     def _compiled(self):
         database = db.obj
-        cache = database.__dict__.get("_lingong_prepared")
-        if cache is None:
-            cache = database.__dict__["_lingong_prepared"] = {}
-        entry = cache.get(self)
-        if entry is None:
-            entry = cache[self] = self._compile(database)
-        return entry
+        if database is not self._database:  # one database per process in service; tests bind a new one per app
+            self._entry = self._compile(database)
+            self._database = database
+        return self._entry
 
     def _compile(self, database):
         # The database's own context, not the query's: a query without a model (a bare Select) has no database.
@@ -65,36 +67,18 @@ class Prepared:
                 slots.append((i, str(value)))
             elif isinstance(value, (dt.date, dt.time)):
                 raise TypeError(f"prepared statement has a date/time constant (use an Arg): {sql}")
-        server = None
-        if isinstance(database, PostgresqlDatabase) and getattr(database, "server_prepare", True):
-            numbers = itertools.count(1)
-            numbered = _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
-            run = f"EXECUTE {self._name}" + (f"({', '.join(['%s'] * len(params))})" if params else "")
-            server = (f"PREPARE {self._name} AS {numbered}", run)
-        return sql, tuple(params), tuple(slots), server
+        return sql, tuple(params), tuple(slots)
 
     def sql(self):
         return self._compiled()[0]
 
     def execute(self, **args):
         """The cursor of one execution with `args` bound."""
-        sql, params, slots, server = self._compiled()
+        sql, params, slots = self._compiled()
         values = list(params)
         for i, name in slots:
             values[i] = args[name]
-        if server is not None:
-            sql = self._on_server(server)
         return db.execute_sql(sql, values)
-
-    def _on_server(self, server):
-        conn = db.connection()
-        names = _prepared_on.get(conn)
-        if names is None:
-            names = _prepared_on[conn] = set()
-        if self._name not in names:
-            db.execute_sql(server[0])  # a prepared statement outlives the transaction it was made in
-            names.add(self._name)
-        return server[1]
 
     def first(self, **args):
         """The first row (a tuple), or None."""
@@ -120,9 +104,24 @@ class Prepared:
         return cursor.lastrowid
 
 
+# Fields whose driver value is already the Python value when it has this type (a str for text, an int for whole
+# numbers and the ids of foreign keys): peewee's conversion would return it as it is, so it is skipped.
+# Exact classes only: a subclass may convert (TimestampField is a BigIntegerField whose value is a datetime).
+_AS_IS = {CharField: str, TextField: str, IntegerField: int, BigIntegerField: int, AutoField: int, ForeignKeyField: int}
+_plans = {}
+
+
+def _plan(model, names):
+    plan = _plans.get((model, names))
+    if plan is None:
+        columns = model._meta.columns
+        plan = _plans[(model, names)] = tuple(
+            (columns[name].name, columns[name], _AS_IS.get(type(columns[name]))) for name in names
+        )
+    return plan
+
+
 def _python_value(field, value):
-    if value is None:
-        return None
     if type(value) is str and isinstance(field, DateTimeField):
         try:  # SQLite's text timestamps, in the one format peewee writes: parsed in C, not by trying formats
             return dt.datetime.fromisoformat(value)
@@ -133,14 +132,10 @@ def _python_value(field, value):
 
 def as_model(model, names, row):
     """A `model` instance from a raw row whose columns are `names`, converted as peewee converts them."""
-    columns = model._meta.columns
     data = {}
-    for name, value in zip(names, row, strict=True):
-        field = columns[name]
-        data[field.name] = _python_value(field, value)
-    instance = model(__no_default__=1)
-    instance.__data__ = data
-    return instance
+    for (name, field, as_is), value in zip(_plan(model, names), row, strict=True):
+        data[name] = value if value is None or type(value) is as_is else _python_value(field, value)
+    return model(**data)
 
 
 def model_columns(model):

@@ -34,9 +34,9 @@ def _raw_count(url):
             return conn.execute("SELECT COUNT(*) FROM bench_raw").fetchone()[0]
         finally:
             conn.close()
-    import psycopg2
+    import psycopg
 
-    conn = psycopg2.connect(url)
+    conn = psycopg.connect(url)
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT COUNT(*) FROM bench_raw")
@@ -178,6 +178,11 @@ def main(argv=None):
         action="store_true",
         help="run every target twice, as configured and through pooled databases, alternating",
     )
+    parser.add_argument(
+        "--without",
+        default="",
+        help="comma-separated speed mechanisms (bench/without.py): every target also runs with each one off",
+    )
     parser.add_argument("--append", action="store_true", help="append this table to the results file")
     parser.add_argument("--title", default="", help="a heading for this table")
     parser.add_argument("--snapshot", metavar="REV", help="measure commit REV (e.g. HEAD), not the work tree")
@@ -191,6 +196,8 @@ def main(argv=None):
     pool = sc_mod.scale_scenarios() if args.scale else sc_mod.all_scenarios()
     if args.compare_pool:
         pool = sc_mod.pooled_twins(pool)
+    if args.without:
+        pool = sc_mod.without_twins(pool, [m for m in args.without.split(",") if m])
     selected = [s for s in pool if not args.only or any(o in s.name for o in args.only)]
     # References a selected scenario is compared with always run too, so each round has its pair.
     names = {s.name for s in selected} | {ref for s in selected for ref in s.compare}

@@ -31,9 +31,9 @@ def reset_database(url):
         return
     if url.rstrip("/").rsplit("/", 1)[-1] in ("test", "postgres", "root"):
         raise SystemExit(f"refusing to reset a shared database: {url}")
-    import psycopg2
+    import psycopg
 
-    conn = psycopg2.connect(url.replace("+pool://", "://"))
+    conn = psycopg.connect(url.replace("+pool://", "://"))
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")

@@ -133,7 +133,7 @@ def seed_day(db, pg, day, day_index, first_id, count, first_job, jobs):
         ]
     with db.atomic():
         for sql in statements:
-            db.execute_sql(sql.replace("%", "%%") if pg else sql)  # psycopg2 reads % as a placeholder
+            db.execute_sql(sql.replace("%", "%%") if pg else sql)  # psycopg reads % as a placeholder
 
 
 def bill_source(day):
@@ -176,10 +176,10 @@ def bill_source(day):
 
 def _ensure_pg_database(url):
     """Create the bench's own PostgreSQL database on a fresh machine (never touches `test`)."""
-    import psycopg2
+    import psycopg
 
     base, name = url.rsplit("/", 1)
-    conn = psycopg2.connect(base + "/postgres")
+    conn = psycopg.connect(base + "/postgres")
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))

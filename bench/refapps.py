@@ -69,9 +69,9 @@ class _Postgres:
 
     def connect(self):
         if self.conn is None:
-            import psycopg2
+            import psycopg
 
-            self.conn = psycopg2.connect(self.dsn)
+            self.conn = psycopg.connect(self.dsn)
         return self.conn
 
     def insert(self, row):
@@ -103,9 +103,9 @@ def create_raw_table(url):
         conn.execute("DELETE FROM bench_raw")
         conn.close()
         return
-    import psycopg2
+    import psycopg
 
-    conn = psycopg2.connect(url)
+    conn = psycopg.connect(url)
     with conn, conn.cursor() as cur:
         cur.execute(_RAW_SCHEMA.format(pk="BIGSERIAL PRIMARY KEY"))
         cur.execute("TRUNCATE bench_raw")

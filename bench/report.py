@@ -103,7 +103,7 @@ def header(args, command, elapsed, revision="work tree", runs=None):
     except OSError:
         pass
     versions = ", ".join(
-        f"{name} {metadata.version(name)}" for name in ("gunicorn", "Flask", "peewee", "WeRoBot", "psycopg2-binary")
+        f"{name} {metadata.version(name)}" for name in ("gunicorn", "Flask", "peewee", "WeRoBot", "psycopg")
     )
     loads = sorted(r.get("loadavg", 0) for per in (runs or {}).values() for r in per.values())
     load = f"1-min load average at the end of runs: median {_median(loads):.1f}, max {loads[-1]:.1f}" if loads else ""

@@ -41,9 +41,9 @@ class Writer:
             self.conn.execute("BEGIN")
             self.pg = False
         else:
-            import psycopg2
+            import psycopg
 
-            self.conn = psycopg2.connect(url.replace("+pool://", "://"))
+            self.conn = psycopg.connect(url.replace("+pool://", "://"))
             self.pg = True
 
     def max_id(self, model):
@@ -87,7 +87,8 @@ class Writer:
             buf.write("\t".join("\\N" if v is None else str(v).replace("\\", "\\\\") for v in row) + "\n")
         buf.seek(0)
         with self.conn.cursor() as cur:
-            cur.copy_expert(f'COPY "{table}" ({",".join(chr(34) + n + chr(34) for n in names)}) FROM STDIN', buf)
+            with cur.copy(f'COPY "{table}" ({",".join(chr(34) + n + chr(34) for n in names)}) FROM STDIN') as copy:
+                copy.write(buf.getvalue())
         return len(chunk)
 
     def running_totals(self):

@@ -176,6 +176,24 @@ def pooled_twins(scenarios):
     return out
 
 
+def without_twins(scenarios, mechanisms):
+    """For each target, a twin per mechanism that applies to it, served with that mechanism off
+    ("<name>~no-<mechanism>", bench/without.py), compared with it: the mechanism's gain is 1 / the twin's ratio."""
+    applies = {"gate": lambda sc: sc.db == "sqlite", "lane": lambda sc: bool(sc.oa)}
+    out = []
+    for sc in scenarios:
+        out.append(sc)
+        if sc.kind != "target":
+            continue
+        name, db = sc.name.rsplit("/", 1)
+        for mech in mechanisms:
+            if applies.get(mech, lambda _: True)(sc):
+                out.append(dataclasses.replace(sc, name=f"{name}~no-{mech}/{db}", app="bench.without:create_app()",
+                                               env={**sc.env, "BENCH_WITHOUT": mech}, compare=(*sc.compare, sc.name),
+                                               targets=()))  # fmt: skip
+    return out
+
+
 def scale_scenarios():
     """Worker pages, writes and the callback on a fresh database and on the county-year dataset, alternating;
     the callback on the year also against the durable WeRoBot summing the year."""
@@ -204,7 +222,7 @@ def write_requests(scenario, path, count, fixture):
         fixture = fixture or {}
         return signed.write_oa_requests(path, scenario.oa, count, token=fixture.get("oa_token", signed.OA_TOKEN),
                                         users=fixture.get("senders", signed.N_SENDERS))  # fmt: skip
-    name = scenario.name.split("/")[0].split("@")[0].replace("+pool", "")
+    name = scenario.name.split("/")[0].split("@")[0].split("~")[0].replace("+pool", "")
     if name in ("bare-wsgi", "flask-hello"):
         return signed.write_api_requests(path, "GET", [("/", "")])
     if name.startswith("raw-insert"):

@@ -86,9 +86,9 @@ class Store:
             conn.execute("PRAGMA journal_mode=wal")
             conn.execute("PRAGMA synchronous=normal")
             return conn
-        import psycopg2
+        import psycopg
 
-        conn = psycopg2.connect(self.url)
+        conn = psycopg.connect(self.url)
         conn.autocommit = True  # each statement commits by itself, as the service's do outside a transaction
         return conn
 
@@ -256,11 +256,11 @@ def _load_sqlite(service_path, peer_path):
 
 
 def _load_pg(service_url, peer_url):
-    import psycopg2
+    import psycopg
 
     dsn, schema = _pg_parts(peer_url)
-    src = psycopg2.connect(service_url)
-    peer = psycopg2.connect(dsn)
+    src = psycopg.connect(service_url)
+    peer = psycopg.connect(dsn)
     try:
         with src.cursor() as cur:
             cur.execute(_SIGNATURE)
@@ -285,10 +285,12 @@ def _load_pg(service_url, peer_url):
         for table, select in _SOURCES.items():
             buf = io.StringIO()
             with src.cursor() as cur:
-                cur.copy_expert(f"COPY ({select.format(svc='')}) TO STDOUT", buf)
+                with cur.copy(f"COPY ({select.format(svc='')}) TO STDOUT") as copy:
+                    buf.write(b"".join(bytes(data) for data in copy).decode())
             buf.seek(0)
             with peer.cursor() as cur:
-                cur.copy_expert(f"COPY {table} FROM STDIN", buf)
+                with cur.copy(f"COPY {table} FROM STDIN") as copy:
+                    copy.write(buf.getvalue())
         with peer.cursor() as cur:
             cur.execute("INSERT INTO meta (key, value) VALUES ('source', %s)", (signature,))
             cur.execute("SELECT COUNT(*) FROM inspection")

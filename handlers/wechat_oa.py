@@ -94,7 +94,7 @@ def bind_code():
 def dispatch(inbound):
     """Reply text for one verified push, or None for `success`."""
     msg, now = inbound.message, request_now()
-    ctx = commands.Context(inbound, followers.worker_for_openid(inbound.source), now)
+    ctx = commands.Context(inbound, None, now, load_worker=lambda: followers.worker_for_openid(inbound.source))
     if msg.type == "event":
         handler = EVENTS.get(msg.event)
         return handler(ctx) if handler else None

@@ -101,9 +101,9 @@ class Scratch:
             conn = pymysql.connect(host=parts.hostname, port=parts.port or 3306, user=parts.username,
                                    password=parts.password or "", autocommit=True)  # fmt: skip
         else:
-            import psycopg2
+            import psycopg
 
-            conn = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
+            conn = psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
                                     password=parts.password, dbname=database or "postgres")  # fmt: skip
             conn.autocommit = True
         try:

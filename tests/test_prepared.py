@@ -1,10 +1,12 @@
-"""Prepared statements (prepared.py): compiled once per database, prepared on the PostgreSQL server per connection."""
+"""Prepared statements (prepared.py): compiled once per database; psycopg 3 prepares them on the PostgreSQL server
+per connection (database.PREPARE_THRESHOLD)."""
 
 import pytest
 from peewee import PostgresqlDatabase
 from peewee import SqliteDatabase
 
 import models
+from database import PREPARE_THRESHOLD
 from models import KeyValue
 from models import utcnow
 from prepared import Arg
@@ -29,8 +31,10 @@ def test_statement_binds_its_arguments_and_runs_again_on_a_new_connection(app):
     database = models.db.obj
     if isinstance(database, PostgresqlDatabase):
         assert "%s" in value_of.sql()
-        names = {row[0] for row in models.db.execute_sql("SELECT name FROM pg_prepared_statements").fetchall()}
-        assert value_of._name in names  # parsed and planned once on this connection
+        for _ in range(PREPARE_THRESHOLD + 1):
+            assert value_of.scalar(key="p:1") == "one"
+        statements = [row[0] for row in models.db.execute_sql("SELECT statement FROM pg_prepared_statements")]
+        assert value_of.sql().replace("%s", "$1") in statements  # parsed and planned once on this connection
     else:
         assert ("?" if isinstance(database, SqliteDatabase) else "%s") in value_of.sql()
     models.db.manual_close()  # a new connection knows nothing of the old one's prepared statements

@@ -6,7 +6,6 @@ registered `reads_only` changes nothing: a retried push simply runs it again, an
 """
 
 from dataclasses import dataclass
-from dataclasses import field
 
 
 @dataclass
@@ -18,14 +17,32 @@ class Command:
     reads_only: bool = False
 
 
-@dataclass
 class Context:
-    """What a command sees: the push, the bound worker (or None), the time, and app services (e.g. clients)."""
+    """What a command sees: the push, the bound worker (or None), the time, and app services (e.g. clients).
 
-    inbound: object
-    worker: object
-    now: object
-    extras: dict = field(default_factory=dict)
+    The worker may be given, or read on first use through `load_worker()`: a command that reads the worker's
+    figures in one statement of its own (`worker_known` is False) spares the push a read."""
+
+    def __init__(self, inbound, worker, now, extras=None, load_worker=None):
+        self.inbound = inbound
+        self.now = now
+        self.extras = {} if extras is None else extras
+        self._worker = worker
+        self._load_worker = load_worker
+
+    @property
+    def worker(self):
+        if self._load_worker is not None:
+            self._worker, self._load_worker = self._load_worker(), None
+        return self._worker
+
+    @worker.setter
+    def worker(self, worker):
+        self._worker, self._load_worker = worker, None
+
+    @property
+    def worker_known(self):
+        return self._load_worker is None
 
     @property
     def openid(self):

@@ -18,7 +18,16 @@ def _today(column):
     return fn.COALESCE(fn.SUM(column), 0)
 
 
-def _summary_query():
+def _by_id():
+    return Arg("worker")
+
+
+def _by_follower():
+    """The id of the worker following the official account as `openid` (NULL when none is bound)."""
+    return Worker.select(Worker.id).where(Worker.oa_openid == Arg("openid"))
+
+
+def _summary_query(worker=_by_id):
     # One statement, so every figure comes from the same snapshot. Today's value and pieces are a range of the
     # worker's covering index (one day's rows); everything earned, owed and in flight are running totals kept in
     # the transactions that change them, so the cost does not grow with history.
@@ -27,28 +36,41 @@ def _summary_query():
             _today(Inspection.amount_fen).alias("today_fen"), _today(Inspection.accepted).alias("today_pieces")
         )
         .where(
-            (Inspection.worker == Arg("worker"))
+            (Inspection.worker == worker())
             & (Inspection.created_at >= Arg("start"))
             & (Inspection.created_at < Arg("end"))
         )
         .alias("today")
     )
-    earned = Worker.select(Worker.earned_fen).where(Worker.id == Arg("worker"))
+    earned = Worker.select(Worker.earned_fen).where(Worker.id == worker())
     columns = [today.c.today_fen, today.c.today_pieces, earned]
-    return Select(
-        [today],
-        columns + [ledger.owed_on("worker_payable", Arg("worker")), ledger.owed_on("worker_inflight", Arg("worker"))],
-    )
+    columns += [ledger.owed_on("worker_payable", worker()), ledger.owed_on("worker_inflight", worker())]
+    if worker is _by_follower:  # and whether there is such a worker at all
+        columns.append(worker())
+    return Select([today], columns)
 
 
 _SUMMARY = Prepared(_summary_query)
+_FOLLOWER_SUMMARY = Prepared(lambda: _summary_query(_by_follower))
 
 
 def summary(worker, now):
     """Today's accepted value, what is owed, in flight and paid; paid = earned - owed - in flight."""
     day = business_date(now)
     start, end = day_bounds_utc(day)
-    row = _SUMMARY.first(worker=worker.id, start=start, end=end)
+    return _figures(day, _SUMMARY.first(worker=worker.id, start=start, end=end))
+
+
+def summary_of_follower(oa_openid, now):
+    """`summary()` of the worker following the official account as `oa_openid`, or None when no worker is bound
+    to it: the worker is found in the same statement (the official account's 收入 answers with one read)."""
+    day = business_date(now)
+    start, end = day_bounds_utc(day)
+    row = _FOLLOWER_SUMMARY.first(openid=oa_openid, start=start, end=end)
+    return None if row[-1] is None else _figures(day, row[:-1])
+
+
+def _figures(day, row):
     today_fen, today_pieces, earned, owed, inflight = (int(value or 0) for value in row)
     return {
         "business_date": day.isoformat(),

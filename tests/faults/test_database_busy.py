@@ -28,9 +28,9 @@ def _holder(order_id, seconds, ready):
         conn.begin()
         conn.cursor().execute("SELECT id FROM `order` WHERE id = %s FOR UPDATE", (order_id,))
     else:
-        import psycopg2
+        import psycopg
 
-        conn = psycopg2.connect(dbname=database.database, **database.connect_params)
+        conn = psycopg.connect(dbname=database.database, **database.connect_params)
         conn.cursor().execute('SELECT id FROM "order" WHERE id = %s FOR UPDATE', (order_id,))
     ready.set()
     time.sleep(seconds)

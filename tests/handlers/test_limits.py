@@ -58,7 +58,7 @@ def test_a_statement_the_database_refuses_is_500_not_busy(app, client, make_job)
 def test_only_an_unavailable_database_is_unavailable():
     import sqlite3
 
-    import psycopg2
+    import psycopg
     import pymysql
     from peewee import DataError
     from peewee import IntegrityError
@@ -74,8 +74,8 @@ def test_only_an_unavailable_database_is_unavailable():
         OperationalError("database is locked"),
         wrapped(OperationalError, sqlite3.OperationalError("database table is locked")),
         wrapped(OperationalError, sqlite3.OperationalError("unable to open database file")),
-        wrapped(OperationalError, psycopg2.OperationalError("server closed the connection unexpectedly")),
-        wrapped(InterfaceError, psycopg2.InterfaceError("connection already closed")),
+        wrapped(OperationalError, psycopg.OperationalError("server closed the connection unexpectedly")),
+        wrapped(InterfaceError, psycopg.InterfaceError("connection already closed")),
         wrapped(OperationalError, pymysql.err.OperationalError(1205, "Lock wait timeout exceeded")),
         wrapped(OperationalError, pymysql.err.OperationalError(2013, "Lost connection to MySQL server")),
         wrapped(InterfaceError, pymysql.err.InterfaceError(0, "")),
@@ -85,8 +85,8 @@ def test_only_an_unavailable_database_is_unavailable():
         wrapped(OperationalError, sqlite3.OperationalError('near "x": syntax error')),
         wrapped(InterfaceError, sqlite3.InterfaceError("Error binding parameter 1 - probably unsupported type.")),
         wrapped(ProgrammingError, sqlite3.ProgrammingError("Error binding parameter 1: type 'dict' is not supported")),
-        wrapped(ProgrammingError, psycopg2.ProgrammingError("can't adapt type 'dict'")),
-        wrapped(DataError, psycopg2.DataError("invalid input syntax for type integer")),
+        wrapped(ProgrammingError, psycopg.ProgrammingError("can't adapt type 'dict'")),
+        wrapped(DataError, psycopg.DataError("invalid input syntax for type integer")),
         wrapped(OperationalError, pymysql.err.OperationalError(1241, "Operand should contain 1 column(s)")),
         wrapped(IntegrityError, sqlite3.IntegrityError("UNIQUE constraint failed")),
         ValueError("A string literal cannot contain NUL (0x00) characters."),

@@ -2,7 +2,7 @@
 
 import sqlite3
 
-import psycopg2
+import psycopg
 import pytest
 from peewee import PostgresqlDatabase
 from peewee import SqliteDatabase
@@ -113,7 +113,7 @@ def test_lane_answers_busy_while_the_database_is_locked(app, client, oa_endpoint
         holder.execute("BEGIN IMMEDIATE")
     elif isinstance(database, PostgresqlDatabase):
         models.db.execute_sql("SET lock_timeout = '100ms'")
-        holder = psycopg2.connect(dbname=database.database, **database.connect_params)
+        holder = psycopg.connect(dbname=database.database, **database.connect_params)
         holder.cursor().execute("LOCK TABLE key_value IN EXCLUSIVE MODE")
     else:  # MySQL / MariaDB
         import pymysql
