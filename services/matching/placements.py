@@ -14,6 +14,7 @@ from services.errors import Conflict
 from services.errors import Forbidden
 from services.errors import NotFound
 from services.matching import access
+from services.matching import applications
 from services.people.scope import audit
 from services.people.scope import ensure_station
 
@@ -28,15 +29,18 @@ def _day(value, field):
 
 
 def confirm_placement(staff, application_id, start_on, now):
-    """Market staff confirm a hired application as a placement starting `start_on`; a second one is refused."""
+    """Market staff confirm a hire (moving the application to hired when it is not yet) as a placement starting
+    `start_on`; a second one for the same worker and post is refused."""
     if staff.role == "employer":
         raise Forbidden("上岗由零工市场工作人员确认", code="market_staff_only")
     start_on = _day(start_on, "start_on")
     row = access.application_for(staff, application_id)
-    if row.status != "hired":
-        raise Conflict("只有已录用的报名可以确认上岗", code="not_hired")
+    if row.status in ("withdrawn", "not_hired"):
+        raise Conflict("这份报名已撤回或未录用，不能确认上岗", code="not_hired")
     try:
         with unit.transaction():
+            if row.status != "hired":  # the desk confirms the hire and the placement in one step
+                applications.change_status(staff, row.id, "hired", "确认上岗", now)
             placement = Placement.create(
                 application=row, worker=row.worker_id, post=row.post_id, start_on=start_on, confirmed_by=staff,
                 created_at=now,

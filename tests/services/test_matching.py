@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
+from peewee import IntegrityError
 
 import models
 from models import Application
@@ -43,7 +44,7 @@ def test_uscc_check_character():
     assert list(employers.USCC_WEIGHTS) == weights
     for code in REAL_CODES + [new_uscc() for _ in range(20)]:
         assert uscc_valid(code), code
-        total = sum(employers.USCC_CHARSET.index(c) * w for c, w in zip(code[:17], weights))
+        total = sum(employers.USCC_CHARSET.index(c) * w for c, w in zip(code[:17], weights, strict=True))
         assert employers.USCC_CHARSET[(31 - total % 31) % 31] == code[17]
     for code in REAL_CODES:
         for i in range(18):  # every single-character change is caught (the check is a mod-31 weighted sum)
@@ -216,9 +217,11 @@ def test_placement_once_per_worker_and_post(app, admin, now):
     with pytest.raises(Conflict) as refused:
         placements.confirm_placement(admin, row.id, "2026-12-02", now)
     assert refused.value.code == "already_placed"
-    with pytest.raises(Exception):  # the database itself refuses a second (worker, post), whatever the route
+    # the database itself refuses a second (worker, post), whatever the route (here another application's row)
+    other = Application.create(post=post, worker=_worker("other"), source="desk")
+    with pytest.raises(IntegrityError):
         with models.db.atomic():
-            Placement.create(application=row, worker=worker, post=post, start_on=dt.date.today(), confirmed_by=admin)
+            Placement.create(application=other, worker=worker, post=post, start_on=dt.date.today(), confirmed_by=admin)
     with pytest.raises(Conflict):
         placements.follow_up(admin, placement.id, True, "", now)  # not 30 days yet
     later = dt.datetime(2027, 1, 5, 4)
@@ -280,7 +283,9 @@ def test_statistics_count_records_and_return_them(app, admin, now):
     start, end = today - dt.timedelta(days=2), today + dt.timedelta(days=2)
     published = stats.posts_published(start, end)
     assert published == {"posts": 2, "positions": 10, "post_ids": sorted([post.id, other.id])}
-    assert stats.applications(start, end)["application_ids"] == [a.id for a in Application.select().order_by(Application.id)]
+    assert stats.applications(start, end)["application_ids"] == [
+        a.id for a in Application.select().order_by(Application.id)
+    ]
     assert stats.placements(start, end) == {"placements": 1, "placement_ids": [placement.id]}
     ratio = stats.seeker_ratio(start, end)
     assert ratio["positions"] == 10 and ratio["seekers"] == 2 and ratio["ratio"] == 5.0
