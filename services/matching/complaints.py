@@ -21,7 +21,7 @@ SUSPEND_AFTER = 3
 
 
 def suspend_after():
-    return int(runtime.setting("MATCHING_SUSPEND_AFTER", SUSPEND_AFTER) or SUSPEND_AFTER)
+    return max(1, runtime.setting("MATCHING_SUSPEND_AFTER", SUSPEND_AFTER))
 
 
 def report_post(worker, post_id, reason, now):
