@@ -759,3 +759,157 @@ def lock_worker(worker_id):
     MySQL's repeatable-read snapshot is fixed by the first plain read."""
     if not is_sqlite():
         Worker.select(Worker.id).where(Worker.id == worker_id).for_update().first()
+
+
+# --- Matching: employers, recruitment posts, applications, placements (issue 16) ----------------------------------
+
+
+class Employer(BaseModel):
+    """Who posts recruitment: an enterprise (its 统一社会信用代码, checked on entry) or an individual. Its account is
+    a staff member of role 'employer'; it publishes once its phone is verified (through WeChat) and while it is not
+    suspended (repeated valid complaints)."""
+
+    kind = CharField(max_length=16)  # enterprise | individual
+    name = CharField(max_length=100)
+    uscc = CharField(max_length=18, null=True, unique=True)  # enterprises only
+    account = ForeignKeyField(Staff, unique=True, backref="employers", on_delete="RESTRICT")
+    contact_name = CharField(max_length=50, default="")
+    phone = CharField(max_length=32, default="")
+    phone_verified_at = DateTimeField(null=True)
+    suspended_at = DateTimeField(null=True)
+    suspended_reason = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class RecruitPost(BaseModel):
+    """A recruitment post (全职 fulltime, 兼职 parttime, 临时 temporary, 零工 gig), apart from piece-work jobs.
+
+    status: draft | pending (awaiting review; `quick` ones in the fast lane) | published | closed | rejected. Each
+    change is also a PostEvent row (who, when, why); the column is the latest of them."""
+
+    employer = ForeignKeyField(Employer, backref="posts", on_delete="RESTRICT")
+    kind = CharField(max_length=16)
+    quick = BooleanField(default=False)  # 即时快招: same-day day work, reviewed in the fast lane
+    title = CharField(max_length=100)
+    station = ForeignKeyField(Station, null=True, backref="recruit_posts", on_delete="RESTRICT")
+    address = CharField(max_length=200, default="")
+    pay_min_fen = IntegerField()
+    pay_max_fen = IntegerField()
+    pay_unit = CharField(max_length=8)  # hour | day | month | piece
+    headcount = IntegerField()
+    skills = TextField(default="[]")  # JSON list of skill codes
+    starts_on = DateField(null=True)
+    ends_on = DateField(null=True)
+    contact = CharField(max_length=200, default="")  # shown only to applicants
+    status = CharField(max_length=16, default="draft", index=True)
+    reason = CharField(max_length=200, default="")  # the last rejection's reason
+    submitted_at = DateTimeField(null=True)
+    published_at = DateTimeField(null=True, index=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class PostEvent(BaseModel):
+    """One state change of a post: from, to, by whom (staff; the employer's account or market staff), when, why."""
+
+    post = ForeignKeyField(RecruitPost, backref="events", on_delete="RESTRICT")
+    from_status = CharField(max_length=16, default="")
+    to_status = CharField(max_length=16)
+    staff = ForeignKeyField(Staff, null=True, backref="post_events", on_delete="RESTRICT")
+    reason = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class PostView(BaseModel):
+    """A worker opened a published post: the employer's view count is the number of these rows."""
+
+    post = ForeignKeyField(RecruitPost, backref="views", on_delete="RESTRICT")
+    worker = ForeignKeyField(Worker, backref="post_views", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Complaint(BaseModel):
+    """A worker's report of a fake or paid-for post; staff resolve it valid or invalid. One per (post, worker)."""
+
+    post = ForeignKeyField(RecruitPost, backref="complaints", on_delete="RESTRICT")
+    worker = ForeignKeyField(Worker, backref="complaints", on_delete="RESTRICT")
+    reason = CharField(max_length=200)
+    status = CharField(max_length=16, default="open", index=True)  # open | valid | invalid
+    note = CharField(max_length=200, default="")
+    resolved_by = ForeignKeyField(Staff, null=True, backref="complaints", on_delete="RESTRICT")
+    resolved_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("post", "worker"), True),)
+
+
+class Application(BaseModel):
+    """A worker's application to a post, from the mini-program, the desk (a walk-in) or a fair; one per (post,
+    worker). status: applied | contacted | interview | hired | not_hired | withdrawn, each change an
+    ApplicationEvent. The employer sees the worker's phone only when `share_phone`."""
+
+    post = ForeignKeyField(RecruitPost, backref="applications", on_delete="RESTRICT")
+    worker = ForeignKeyField(Worker, backref="applications", on_delete="RESTRICT")
+    source = CharField(max_length=16)  # mini_program | desk | fair
+    fair_id = IntegerField(null=True)  # the fair it came from (fairs come later)
+    status = CharField(max_length=16, default="applied", index=True)
+    share_phone = BooleanField(default=False)
+    message = CharField(max_length=200, default="")
+    desk_staff = ForeignKeyField(Staff, null=True, backref="desk_applications", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow, index=True)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("post", "worker"), True),)
+
+
+class ApplicationEvent(BaseModel):
+    """One status change of an application: who (staff, or the worker) and when."""
+
+    application = ForeignKeyField(Application, backref="events", on_delete="RESTRICT")
+    from_status = CharField(max_length=16, default="")
+    to_status = CharField(max_length=16)
+    staff = ForeignKeyField(Staff, null=True, backref="application_events", on_delete="RESTRICT")
+    worker = ForeignKeyField(Worker, null=True, backref="application_events", on_delete="RESTRICT")
+    note = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Placement(BaseModel):
+    """A hire confirmed by market staff, with its start date: once per (worker, post), whatever the route."""
+
+    application = ForeignKeyField(Application, unique=True, backref="placements", on_delete="RESTRICT")
+    worker = ForeignKeyField(Worker, backref="placements", on_delete="RESTRICT")
+    post = ForeignKeyField(RecruitPost, backref="placements", on_delete="RESTRICT")
+    start_on = DateField()
+    confirmed_by = ForeignKeyField(Staff, backref="placements", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("worker", "post"), True),)
+
+
+class FollowUp(BaseModel):
+    """The check 30 days after a placement's start: is the worker still there. One per placement."""
+
+    placement = ForeignKeyField(Placement, unique=True, backref="follow_ups", on_delete="RESTRICT")
+    still_there = BooleanField()
+    checked_on = DateField()
+    staff = ForeignKeyField(Staff, backref="follow_ups", on_delete="RESTRICT")
+    note = CharField(max_length=200, default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+MATCHING_MODELS = [
+    Employer,
+    RecruitPost,
+    PostEvent,
+    PostView,
+    Complaint,
+    Application,
+    ApplicationEvent,
+    Placement,
+    FollowUp,
+]
+ALL_MODELS += MATCHING_MODELS

@@ -44,13 +44,18 @@ def worker_required(view):
     return wrapped
 
 
-def staff_required(*roles):
+def staff_required(*roles, employers=False):
+    """The view needs a signed-in staff member (of one of `roles` when given). An employer's account is market
+    staff's only where `roles` names it or `employers` lets it in (signing out): elsewhere it is not signed in."""
+
     def decorator(view):
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
             row = resolve_token(_bearer(), now())
             if row is None or row.staff_id is None or not row.staff.active:
                 raise Unauthorized("请先登录", code="login_required")
+            if row.staff.role == "employer" and not roles and not employers:
+                raise Unauthorized("请用零工市场工作人员账号登录", code="login_required")
             if roles and row.staff.role not in roles:
                 raise Forbidden("没有权限", code="role_forbidden")
             g.staff = row.staff

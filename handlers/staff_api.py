@@ -47,7 +47,7 @@ def login():
 
 
 @bp.post("/logout")
-@staff_required()
+@staff_required(employers=True)
 def logout():
     accounts.sign_out(bearer_token(), now(), staff=g.staff)
     return "", 204

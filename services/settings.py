@@ -127,6 +127,7 @@ VARS = (
     Var("RECON_STALE_MINUTES", whole, 10, "a reconciliation claim without heartbeat this long is taken over"),
     Var("SCHEDULER_SWEEP_MINUTES", whole, 3, "how often the payout sweeper runs"),
     Var("RECON_CRASH_AFTER", text, "", "fault drills only (refused in production): stop a run after this check"),
+    Var("MATCHING_SUSPEND_AFTER", whole, 3, "valid complaints that suspend an employer (its posts close)"),
 )
 BY_NAME = {var.name: var for var in VARS}
 # Families read by prefix: template ids per notice kind (text).

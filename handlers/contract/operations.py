@@ -6,6 +6,7 @@ import dataclasses
 
 from handlers.contract import answers as a
 from handlers.contract import bodies as b
+from handlers.contract import matching as mt
 from handlers.contract import money as m
 
 WRITE = ("admin", "station")
@@ -16,7 +17,7 @@ class Op:
     method: str
     path: str
     summary: str
-    auth: str | None  # None (anyone), "worker", "staff"
+    auth: str | None  # None (anyone), "worker", "staff", "employer" (a staff account of role employer)
     ok: int
     answer: type | None  # None: an answer without content (204)
     body: type | None = None
@@ -28,6 +29,18 @@ class Op:
 
 def _station_scoped(*extra):
     return {403: ("other_station", *extra)}
+
+
+def _employer(errors=None):
+    """An employer's own operation: another staff role is refused, another employer's post is not found."""
+    errors = dict(errors or {})
+    return {**errors, 403: ("role_forbidden", "employer_only", *errors.get(403, ()))}
+
+
+def _review(errors=None):
+    """Market staff acting on a post: of their own station (admins alone on posts without one)."""
+    errors = dict(errors or {})
+    return {**errors, 403: ("other_station", "admin_only", *errors.get(403, ()))}
 
 
 OPERATIONS = [
@@ -129,4 +142,66 @@ OPERATIONS = [
     Op("get", "/api/v1/staff/statements/worker/{worker_id}", "A worker's monthly statement", "staff", 200,
        m.Statement, query=b.StatementQuery, roles=WRITE, files=("xlsx", "csv"),
        errors={**_station_scoped(), 400: ("invalid_month",), 404: ("worker_not_found",)}),
+    # --- Matching (issue 16): recruitment posts, complaints, applications, placements ---
+    Op("get", "/api/v1/recruit/posts", "Published recruitment posts, newest first (paged; skill, kind, station)",
+       "worker", 200, mt.Posts, query=mt.PostsQuery),
+    Op("get", "/api/v1/recruit/posts/{post_id}", "One published post (records a view; contact once applied)",
+       "worker", 200, mt.WorkerPost, errors={404: ("post_not_found",)}),
+    Op("post", "/api/v1/recruit/posts/{post_id}/applications", "Apply to a published post", "worker", 201,
+       mt.Application, body=mt.Apply, errors={404: ("post_not_found",), 409: ("already_applied",)}),
+    Op("post", "/api/v1/recruit/posts/{post_id}/complaints", "Report a fake or paid-for post", "worker", 201,
+       mt.Complaint, body=mt.Report, errors={404: ("post_not_found",), 409: ("already_reported",)}),
+    Op("get", "/api/v1/me/applications", "My applications with their status history, newest first (paged)",
+       "worker", 200, mt.MyApplications, query=b.Page),
+    Op("post", "/api/v1/me/applications/{application_id}/withdraw", "Withdraw an open application", "worker", 200,
+       mt.Application, errors={404: ("application_not_found",), 409: ("application_state",)}),
+    Op("post", "/api/v1/employer/register", "Register an employer and its account (a phone code verifies it)",
+       None, 201, mt.Employer, body=mt.EmployerRegistration,
+       errors={400: ("invalid_uscc", "invalid_code", "duplicate_username", "invalid_credentials"),
+               409: ("duplicate_uscc",), 503: ("wechat_unavailable",)}),
+    Op("get", "/api/v1/employer/me", "The employer signed in", "employer", 200, mt.Employer, errors=_employer()),
+    Op("post", "/api/v1/employer/phone", "Verify the employer's phone with a getPhoneNumber code", "employer", 200,
+       mt.Employer, body=b.WechatCode, errors=_employer({503: ("wechat_unavailable",)})),
+    Op("get", "/api/v1/employer/posts", "My posts with views and applications, newest first (paged)", "employer",
+       200, mt.OwnPosts, query=b.Page, errors=_employer()),
+    Op("post", "/api/v1/employer/posts", "Draft a recruitment post", "employer", 201, mt.OwnPost, body=mt.NewPost,
+       errors=_employer({400: ("invalid_pay_range", "invalid_dates", "invalid_quick"),
+                           404: ("station_not_found",), 409: ("request_id_reused",)})),
+    Op("post", "/api/v1/employer/posts/{post_id}/submit", "Send a draft (or a rejected post) for review",
+       "employer", 200, mt.OwnPost,
+       errors=_employer({403: ("employer_unverified", "employer_suspended"), 404: ("post_not_found",),
+                           409: ("post_state",)})),
+    Op("post", "/api/v1/employer/posts/{post_id}/close", "Close my post", "employer", 200, mt.OwnPost,
+       errors=_employer({404: ("post_not_found",), 409: ("post_state",)})),
+    Op("get", "/api/v1/employer/posts/{post_id}/applications", "Applications to my post (shared contacts only)",
+       "employer", 200, mt.Applicants, query=b.Page, errors=_employer({404: ("post_not_found",)})),
+    Op("get", "/api/v1/staff/recruit/queue", "Posts awaiting review, oldest first (lane normal or quick)", "staff",
+       200, mt.ReviewQueue, query=mt.QueueQuery, roles=WRITE),
+    Op("post", "/api/v1/staff/recruit/posts/{post_id}/approve", "Publish a pending post", "staff", 200,
+       mt.OwnPost, roles=WRITE,
+       errors=_review({403: ("employer_unverified", "employer_suspended"), 404: ("post_not_found",),
+                         409: ("post_state",)})),
+    Op("post", "/api/v1/staff/recruit/posts/{post_id}/reject", "Reject a pending post with a reason", "staff", 200,
+       mt.OwnPost, body=mt.Rejection, roles=WRITE,
+       errors=_review({404: ("post_not_found",), 409: ("post_state",)})),
+    Op("get", "/api/v1/staff/recruit/posts/{post_id}/applications", "A post's applications board (paged)",
+       "staff", 200, mt.Applicants, query=b.Page, roles=WRITE, errors=_review({404: ("post_not_found",)})),
+    Op("post", "/api/v1/staff/recruit/posts/{post_id}/applications", "Enter a walk-in's application at the desk",
+       "staff", 201, mt.Applicant, body=mt.DeskApplication, roles=WRITE,
+       errors=_review({400: ("invalid_source",), 404: ("post_not_found", "worker_not_found"),
+                         409: ("already_applied",)})),
+    Op("get", "/api/v1/staff/recruit/complaints", "Complaints about posts of my stations", "staff", 200,
+       mt.Complaints, query=mt.ComplaintsQuery, roles=WRITE),
+    Op("post", "/api/v1/staff/recruit/complaints/{complaint_id}/resolve", "Decide a complaint valid or invalid",
+       "staff", 200, mt.Complaint, body=mt.ComplaintResolution, roles=WRITE,
+       errors=_review({404: ("complaint_not_found",), 409: ("complaint_resolved",)})),
+    Op("post", "/api/v1/staff/recruit/applications/{application_id}/status", "Move an application on", "staff",
+       200, mt.Applicant, body=mt.StatusChange, roles=WRITE,
+       errors=_review({404: ("application_not_found",), 409: ("application_state",)})),
+    Op("post", "/api/v1/staff/recruit/applications/{application_id}/placement", "Confirm a hire (and the placement) with its start date",
+       "staff", 201, mt.Placement, body=mt.PlacementConfirmation, roles=WRITE,
+       errors=_review({404: ("application_not_found",), 409: ("not_hired", "already_placed", "application_state")})),
+    Op("post", "/api/v1/staff/recruit/placements/{placement_id}/follow-up", "Record the 30-day follow-up check",
+       "staff", 201, mt.FollowUp, body=mt.FollowUpCheck, roles=WRITE,
+       errors=_review({404: ("placement_not_found",), 409: ("follow_up_too_early", "follow_up_done")})),
 ]  # fmt: skip

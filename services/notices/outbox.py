@@ -41,6 +41,7 @@ KINDS = {
     "payout_arrived": None,
     "daily_summary": None,
     **training_texts.CHECKS,  # issue 15: enrolment, session reminder, certificate issued / expiring
+    "application_status": None,  # services/matching/applications: the worker's application moved on
 }
 MAX_ATTEMPTS = 8
 LEASE = dt.timedelta(seconds=60)
@@ -95,6 +96,8 @@ def render(notice):
         fields = training_texts.fields(notice)
     elif notice.kind == "payout_arrived":
         fields = {"amount1": _yuan(data["amount_fen"]), "thing2": "工钱已到微信零钱", "time3": when}
+    elif notice.kind == "application_status":
+        fields = {"thing1": data.get("post", "招聘"), "phrase2": data.get("label", ""), "time3": when}
     else:
         fields = {
             "time1": data.get("date", when[:10]),

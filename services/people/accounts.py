@@ -31,7 +31,7 @@ WORKER_TOKEN_TTL = dt.timedelta(days=30)
 STAFF_TOKEN_TTL = dt.timedelta(hours=12)
 MAX_LIVE_TOKENS = 5
 CONSOLE_PREFIX = "console-session:"
-ROLES = ("admin", "station", "counsellor", "trainer")
+ROLES = ("admin", "station", "counsellor", "trainer", "employer")  # employer: an Employer's own account (matching)
 
 
 def _hash(token, console=False):
@@ -199,7 +199,7 @@ def create_staff(username, password, role, station=None, name="", now=None):
     """Create a staff account; station staff and counsellors belong to one station."""
     if role not in ROLES:
         raise BadRequest("unknown role", code="invalid_role")
-    if role != "admin" and station is None:
+    if role not in ("admin", "employer") and station is None:
         raise BadRequest("station staff need a station", code="station_required")
     if not username or not password or len(password) < 8:
         raise BadRequest("username and a password of 8+ characters are required", code="invalid_credentials")

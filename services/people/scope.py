@@ -9,6 +9,8 @@ def station_ids_for(staff):
     """None for the whole county, else the set of station ids this staff member may see."""
     if staff.role == "admin":
         return None
+    if staff.role == "employer":  # an employer's account sees no station's data
+        return set()
     return {staff.station_id}
 
 

@@ -61,6 +61,8 @@ def sign_in_staff(username, password, address, now, channel):
             station = someone.station_id if someone else None
             unit.audit(f"{channel}.login_failed", None, station, username=username, address=address)
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
+    if channel == "console" and staff.role == "employer":  # employers use the API (services/matching), not the desk
+        raise Unauthorized("用人单位账号不能登录工作台", code="bad_credentials")
     with unit.transaction(staff, now):
         _take_back(keys, counted_user, now)
         row = {KeyValue.key: keys.known, KeyValue.value: str(staff.id), KeyValue.expires_at: now + KNOWN_FOR}

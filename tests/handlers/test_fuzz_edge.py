@@ -15,12 +15,15 @@ import models
 from handlers.contract.operations import OPERATIONS
 from services.clock import business_date
 from services.payouts import transfers as payouts
+from tests.handlers.recruit_world import recruit_bodies
+from tests.handlers.recruit_world import recruit_world
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 DEEP = "[" * 20000 + "]" * 20000
 WRITES = [(o.method, o.path) for o in OPERATIONS if o.method in ("post", "put", "patch", "delete")]
 READS = [o.path for o in OPERATIONS if o.method == "get"]
-QUERY_NAMES = ("status", "limit", "before_id", "station_id", "job_id", "worker_id", "month", "format", "x")
+QUERY_NAMES = ("status", "limit", "before_id", "station_id", "job_id", "worker_id", "month", "format", "skill", "kind",
+               "lane", "x")
 
 
 def base_bodies(w):
@@ -102,6 +105,7 @@ def base_bodies(w):
         },
         ("post", "/api/v1/staff/reconciliation/findings/{finding_id}/acknowledge"): {"note": "看过了"},
         ("post", "/api/v1/staff/reconciliation/findings/{finding_id}/resolve"): {"note": "已处理"},
+        **recruit_bodies(w),
     }
 
 
@@ -127,6 +131,8 @@ def world(app, client, login, admin, make_station, make_job, staff_headers):
     bob_order = post(f"/api/v1/jobs/{job.id}/orders", bob_h, {"quantity": 4, "request_id": "w-o2"})
     post(f"/api/v1/orders/{bob_order['id']}/reports", bob_h, {"quantity": 4, "request_id": "w-r3"})
     qc = post(f"/api/v1/staff/orders/{bob_order['id']}/inspections", admin_h, {"accepted": 4, "request_id": "w-q2"})
+    carol, _ = login("carol")
+    recruit = recruit_world(admin, alice, bob, carol, staff_headers)
     (payout,), _ = payouts.payout_for_worker(alice, models.utcnow())
     run = models.ReconRun.create(business_date=business_date(models.utcnow()), status="finished")
     finding = models.ReconFinding.create(run=run, kind="test", message="对不上")
@@ -136,7 +142,8 @@ def world(app, client, login, admin, make_station, make_job, staff_headers):
         "bob": bob,
         "material_id": job.materials[0].id,
         "run": run,
-        "headers": {None: {}, "worker": alice_h, "staff": admin_h},
+        "headers": {None: {}, "worker": alice_h, "staff": admin_h, "employer": recruit["headers"]},
+        "paths": recruit["paths"],
         "path": {
             "job_id": job.id,
             "order_id": order["id"],
@@ -146,6 +153,7 @@ def world(app, client, login, admin, make_station, make_job, staff_headers):
             "business_date": run.business_date.isoformat(),
             "enterprise_id": job.enterprise_id,
             "worker_id": alice.id,
+            **recruit["path"],
         },
     }
 
@@ -170,7 +178,8 @@ def _operation(method, path):
 
 
 def _url(world, path):
-    return re.sub(r"\{(\w+)\}", lambda m: str(world["path"][m.group(1)]), path)
+    ids = dict(world["path"], **world.get("paths", {}).get(path, {}))
+    return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
 
 def snapshot():

@@ -24,7 +24,9 @@ EXAMPLES = 12
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[op.label for op in OPERATIONS])
 def test_every_operation_conforms(app, world, operation):  # noqa: F811 - world is the fixture
-    auth = "staff" if "/staff/" in operation.path else ("worker" if operation.definition.raw.get("security") else None)
+    secured = operation.definition.raw.get("security")
+    auth = "staff" if "/staff/" in operation.path else ("worker" if secured else None)
+    auth = "employer" if "/employer/" in operation.path and secured else auth
     headers = world["headers"][auth]
 
     @given(case=operation.as_strategy())
