@@ -16,7 +16,6 @@ from services.errors import NotFound
 from services.matching import access
 from services.matching import posts
 
-SUSPEND_AFTER = 3
 
 
 def suspend_after():
