@@ -17,7 +17,6 @@ from services.matching import access
 from services.matching import posts
 
 
-
 def suspend_after():
     return max(1, runtime.settings().matching_suspend_after)
 
