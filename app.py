@@ -25,6 +25,7 @@ from handlers import edge
 from services import clock
 from services import settings
 from services.errors import DomainError
+from wechat import channels
 from wechat import clients
 from wechat import kvstore
 
@@ -50,6 +51,8 @@ BLUEPRINTS = [
     "handlers.api",
     "handlers.staff_api",
     "handlers.staff_recon",
+    "handlers.fairs",
+    "handlers.staff_fairs",
     "handlers.console",
     "handlers.wechat_oa",
     "handlers.wechat_mp",
@@ -210,6 +213,7 @@ def _init_wechat(app):
     )
     app.extensions["wechat_mp"] = clients.MiniProgram(mp_client)
     app.extensions["wechat_oa_client"] = oa_client
+    app.extensions["wechat_channels"] = channels.Channels(oa_client)
 
 
 def _register_errors(app):

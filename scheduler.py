@@ -53,6 +53,8 @@ def job_specs(config):
                 "截点统一发工钱"),
         JobSpec("daily_summary", "services.notices.daily_summary:enqueue_daily_summaries", "cron", {"hour": 20, "minute": 0},
                 2 * 3600, "当日收入汇总通知"),
+        JobSpec("fair_figures", "services.fairs.figures:fetch_due", "interval", {"minutes": 60}, 1800,
+                "直播招聘会：结束后从视频号获取观看数据"),
     ]
 
 

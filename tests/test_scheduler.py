@@ -32,7 +32,7 @@ def test_jobs_are_declared_with_ids_coalesce_one_instance_and_grace(app):
     built = scheduler.build_scheduler(app)
     jobs = {job.id: job for job in built.get_jobs()}
     assert set(jobs) == {"reconcile", "recon_bill_retry", "recon_takeover", "deliver_notices", "sweep_payouts",
-                         "cutoff_payouts", "daily_summary"}
+                         "cutoff_payouts", "daily_summary", "fair_figures"}
     for job in jobs.values():
         assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time >= 50
     assert str(built.timezone) == "Asia/Shanghai"
@@ -49,7 +49,7 @@ def test_list_prints_the_jobs_and_exits(app):
     assert done.returncode == 0, done.stderr
     assert [line.split()[0] for line in done.stdout.splitlines()] == [
         "reconcile", "recon_bill_retry", "recon_takeover", "deliver_notices", "sweep_payouts", "cutoff_payouts",
-        "daily_summary"]
+        "daily_summary", "fair_figures"]
 
 
 def test_nothing_in_the_web_app_starts_a_scheduler(app):
