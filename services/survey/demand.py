@@ -19,7 +19,7 @@ def demand_summary(from_month=None, to_month=None):
     """
     current = EmployerSurvey.current().select(EmployerSurvey.id)
     query = (
-        SurveyDemand.select(SurveyDemand, EmployerSurvey.enterprise, EmployerSurvey.surveyed_on)
+        SurveyDemand.select(SurveyDemand, EmployerSurvey.id, EmployerSurvey.enterprise, EmployerSurvey.surveyed_on)
         .join(EmployerSurvey)
         .where(SurveyDemand.survey.in_(current))
         .order_by(EmployerSurvey.surveyed_on, EmployerSurvey.id)
