@@ -9,6 +9,7 @@ import models
 from models import AuditLog
 from models import FairFigure
 from services.fairs import figures
+from wechat.errors import WeChatError
 from wechat.sandbox import channels as sandbox_channels
 from wechat.sandbox import store
 
@@ -148,3 +149,24 @@ def test_the_scheduler_job_and_the_cli_fetch_ended_fairs(app, runner, desk):
     assert all(f.entered_by_id is None for f in FairFigure.select())
     failed = runner.invoke(args=["fairs", "fetch-figures", "--fair", "999999"])
     assert failed.exit_code != 0 and "fair_not_found" in failed.output
+
+
+def test_the_sandbox_controls_from_the_cli(runner, desk, client):
+    fair = desk.fair(export_id="export/cli")
+    made = runner.invoke(args=["fairs", "sandbox-live", "export/cli", "--viewers", "321", "--peak", "40"])
+    assert made.exit_code == 0, made.output
+    assert runner.invoke(args=["fairs", "sandbox-capability", "off"]).exit_code == 0
+    assert _fetch(client, desk, fair).status_code == 503
+    assert runner.invoke(args=["fairs", "sandbox-capability", "on"]).exit_code == 0
+    answer = _fetch(client, desk, fair).get_json()
+    assert (answer["total_audience_count"], answer["max_online_count"]) == (321, 40)
+
+
+def test_the_reservation_records_come_over_the_wire(app):
+    sandbox_channels.create_notice("notice-1", 1780000000, "春风行动直播带岗")
+    (notice,) = app.extensions["wechat_channels"].live_notices()
+    assert notice["notice_id"] == "notice-1" and notice["start_time"] == "1780000000" and notice["status"] == 0
+    sandbox_channels.set_capability(False)
+    with pytest.raises(WeChatError) as refused:
+        app.extensions["wechat_channels"].live_notices()
+    assert refused.value.errcode == 48001
