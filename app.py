@@ -26,6 +26,7 @@ from services import clock
 from services import settings
 from services.errors import DomainError
 from services.payouts import policy as payout_policy
+from wechat import channels
 from wechat import clients
 from wechat import kvstore
 
@@ -54,6 +55,8 @@ BLUEPRINTS = [
     "handlers.recruit_api",
     "handlers.employer_api",
     "handlers.recruit_staff",
+    "handlers.fairs",
+    "handlers.staff_fairs",
     "handlers.console",
     "handlers.wechat_oa",
     "handlers.wechat_mp",
@@ -230,6 +233,7 @@ def _init_wechat(app):
     )
     app.extensions["wechat_mp"] = clients.MiniProgram(mp_client)
     app.extensions["wechat_oa_client"] = oa_client
+    app.extensions["wechat_channels"] = channels.Channels(oa_client)
 
 
 def _register_errors(app):

@@ -913,3 +913,114 @@ MATCHING_MODELS = [
     FollowUp,
 ]
 ALL_MODELS += MATCHING_MODELS
+
+
+# --- Livestream job fairs (直播带岗) and the employer survey (走访摸排), issue 16 part B ----------------
+
+
+class Fair(BaseModel):
+    """A livestream job fair: its time (UTC), host station and WeChat Channels (视频号) live identifiers as the
+    Channels API names them: `finder_username` (the sph… id), `export_id` (the live in get_finder_live_data_list)
+    and `notice_id` (its reservation in getfinderlivenoticerecordlist). A fair on another platform has none."""
+
+    title = CharField(max_length=100)
+    starts_at = DateTimeField(index=True)
+    ends_at = DateTimeField(index=True)
+    station = ForeignKeyField(Station, backref="fairs", on_delete="RESTRICT")
+    finder_username = CharField(max_length=64, default="")
+    export_id = CharField(max_length=128, default="")
+    notice_id = CharField(max_length=128, default="")
+    description = CharField(max_length=500, default="")
+    created_by = ForeignKeyField(Staff, on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+    @classmethod
+    def upcoming(cls, now):
+        """Fairs not over yet, newest first (the paging rule)."""
+        return cls.select().where(cls.ends_at > now).order_by(cls.id.desc())
+
+
+class FairPost(BaseModel):
+    """A recruitment post a fair features. `post_id` is a plain integer for now: the posts table arrives with the
+    recruitment branch (matching), and a foreign key to it follows in that migration's successor."""
+
+    fair = ForeignKeyField(Fair, backref="featured", on_delete="CASCADE")
+    post_id = IntegerField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("fair", "post_id"), True),)
+
+
+class FairReservation(BaseModel):
+    """A worker's reservation of a fair (the mini-program also calls wx.reserveChannelsLive): one row per worker
+    and fair; a cancellation sets `cancelled_at`, reserving again clears it."""
+
+    fair = ForeignKeyField(Fair, backref="reservations", on_delete="RESTRICT")
+    worker = ForeignKeyField(Worker, backref="fair_reservations", on_delete="RESTRICT")
+    reserved_at = DateTimeField(default=utcnow)
+    cancelled_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("fair", "worker"), True),)
+
+
+class FairFigure(BaseModel):
+    """One reading of a fair's figures, never changed once written: `origin` 'fetched' (from the Channels API, a
+    new row per fetch, with the time fetched) or 'manual' (typed in by staff, `source` naming the platform).
+    Field names follow get_finder_live_data_list."""
+
+    fair = ForeignKeyField(Fair, backref="figures", on_delete="RESTRICT")
+    origin = CharField(max_length=16, index=True)
+    source = CharField(max_length=100)
+    total_audience_count = IntegerField()
+    max_online_count = IntegerField(null=True)
+    audiences_avg_seconds = IntegerField(null=True)
+    forward_count = IntegerField(null=True)
+    total_comment_count = IntegerField(null=True)
+    live_duration_in_seconds = IntegerField(null=True)
+    raw = TextField(default="{}")  # the item exactly as WeChat answered (fetched rows)
+    note = CharField(max_length=500, default="")
+    entered_by = ForeignKeyField(Staff, null=True, on_delete="RESTRICT")  # who asked or typed; null: the scheduler
+    fetched_at = DateTimeField(index=True)
+
+    def save(self, *args, **kwargs):
+        """Insert only: a figure once stored is never edited (no update path)."""
+        if self._pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("fair figures are never edited after they were stored")
+        return super().save(*args, **kwargs)
+
+
+class EmployerSurvey(BaseModel):
+    """One employer visit (走访摸排): who surveyed whom, when, the staff they have and the skills they want. A
+    correction is a new version (`supersedes` the one it corrects, `version` + 1), never an update."""
+
+    enterprise = ForeignKeyField(Enterprise, backref="surveys", on_delete="RESTRICT")
+    surveyed_by = ForeignKeyField(Staff, on_delete="RESTRICT")
+    surveyed_on = DateField(index=True)
+    period = CharField(max_length=16)  # the season or quarter of the visit, e.g. 2026-Q3
+    current_staff = IntegerField(default=0)
+    skills = TextField(default="[]")  # JSON list of skills wanted
+    note = CharField(max_length=1000, default="")
+    version = IntegerField(default=1)
+    supersedes = ForeignKeyField("self", null=True, unique=True, backref="corrections", on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+    @classmethod
+    def current(cls):
+        """The versions nobody has corrected."""
+        newer = EmployerSurvey.alias()
+        return cls.select().where(~fn.EXISTS(newer.select(newer.id).where(newer.supersedes == cls.id)))
+
+
+class SurveyDemand(BaseModel):
+    """Positions a surveyed employer needs in a month ahead (`month` YYYY-MM) or in a season (`season` peak 旺季 /
+    off 淡季): exactly one of the two is set."""
+
+    survey = ForeignKeyField(EmployerSurvey, backref="demand", on_delete="CASCADE")
+    month = CharField(max_length=7, null=True)
+    season = CharField(max_length=8, null=True)
+    positions = IntegerField()
+
+
+ALL_MODELS += [Fair, FairPost, FairReservation, FairFigure, EmployerSurvey, SurveyDemand]

@@ -115,6 +115,14 @@ def job_specs(config):
             6 * 3600,
             "辅导员回访到期提醒",
         ),
+        JobSpec(
+            "fair_figures",
+            "services.fairs.figures:fetch_due",
+            "interval",
+            {"minutes": 60},
+            1800,
+            "直播招聘会：结束后从视频号获取观看数据",
+        ),
     ]
 
 

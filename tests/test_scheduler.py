@@ -43,6 +43,7 @@ def test_jobs_are_declared_with_ids_coalesce_one_instance_and_grace(app):
         "training_reminders",
         "certificates_expiring",
         "guidance_follow_ups",
+        "fair_figures",
     }
     for job in jobs.values():
         assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time >= 50
@@ -70,6 +71,7 @@ def test_list_prints_the_jobs_and_exits(app):
         "training_reminders",
         "certificates_expiring",
         "guidance_follow_ups",
+        "fair_figures",
     ]
 
 

@@ -12,3 +12,6 @@ class WeChatError(Exception):
     @property
     def transient(self):
         return self.errcode in (None, -1, 45009, 45011)
+
+
+CHANNELS_CAPABILITY_OFF = 48001  # a Channels assistant capability is switched off (视频号助手 → 开放能力)

@@ -6,6 +6,7 @@ import dataclasses
 
 from handlers.contract import answers as a
 from handlers.contract import bodies as b
+from handlers.contract import fairs as f
 from handlers.contract import matching as mt
 from handlers.contract import money as m
 
@@ -204,4 +205,46 @@ OPERATIONS = [
     Op("post", "/api/v1/staff/recruit/placements/{placement_id}/follow-up", "Record the 30-day follow-up check",
        "staff", 201, mt.FollowUp, body=mt.FollowUpCheck, roles=WRITE,
        errors=_review({404: ("placement_not_found",), 409: ("follow_up_too_early", "follow_up_done")})),
+]  # fmt: skip
+
+# --- Livestream job fairs (直播带岗) and the employer survey (走访摸排) ---------------------------------------------
+_FAIR = {404: ("fair_not_found",)}
+OPERATIONS += [
+    Op("get", "/api/v1/fairs", "Upcoming livestream job fairs, newest first (paged)", "worker", 200, f.Fairs,
+       query=b.Page),
+    Op("get", "/api/v1/fairs/{fair_id}", "One fair with the posts it features", "worker", 200, f.Fair, errors=_FAIR),
+    Op("post", "/api/v1/fairs/{fair_id}/reservation", "Reserve a fair (once; the client also calls "
+       "wx.reserveChannelsLive)", "worker", 200, f.Reservation, errors={**_FAIR, 409: ("fair_over",)}),
+    Op("delete", "/api/v1/fairs/{fair_id}/reservation", "Cancel my reservation", "worker", 200, f.Reservation,
+       errors={404: ("fair_not_found", "reservation_not_found"), 409: ("fair_over",)}),
+    Op("get", "/api/v1/me/fair-reservations", "My fair reservations, newest first (paged)", "worker", 200,
+       f.Reservations, query=b.Page),
+    Op("get", "/api/v1/staff/fairs", "Fairs at my stations, newest first (paged)", "staff", 200, f.Fairs,
+       query=b.Page),
+    Op("post", "/api/v1/staff/fairs", "Announce a livestream job fair", "staff", 201, f.Fair, body=f.NewFair,
+       roles=WRITE, errors={**_station_scoped(), 400: ("invalid_window",), 404: ("station_not_found",),
+                            409: ("request_id_reused",)}),
+    Op("post", "/api/v1/staff/fairs/{fair_id}/posts", "Feature recruitment posts at a fair", "staff", 200,
+       f.FeaturedPosts, body=f.FeaturePosts, roles=WRITE,
+       errors={**_station_scoped(), **_FAIR, 409: ("request_id_reused",)}),
+    Op("post", "/api/v1/staff/fairs/{fair_id}/figures/fetch", "Fetch the fair's figures from WeChat Channels now "
+       "(a new reading)", "staff", 201, f.Figure, roles=WRITE,
+       errors={**_station_scoped(), **_FAIR, 409: ("no_live_id", "live_data_not_ready"),
+               503: ("channels_capability_off", "wechat_unavailable")}),
+    Op("post", "/api/v1/staff/fairs/{fair_id}/figures", "Type in a fair's figures from another platform (source "
+       "named, audited)", "staff", 201, f.Figure, body=f.ManualFigure, roles=WRITE,
+       errors={**_station_scoped(), **_FAIR, 409: ("figures_fetched", "request_id_reused")}),
+    Op("get", "/api/v1/staff/fairs/{fair_id}/figures", "Every reading of a fair's figures, newest first", "staff",
+       200, f.Figures, errors={**_station_scoped(), **_FAIR}),
+    Op("post", "/api/v1/staff/surveys", "Record an employer visit (走访摸排)", "staff", 201, f.Survey,
+       body=f.NewSurvey, roles=WRITE,
+       errors={400: ("invalid_demand",), 404: ("enterprise_not_found",), 409: ("request_id_reused",)}),
+    Op("post", "/api/v1/staff/surveys/{survey_id}/corrections", "Correct a visit record (a new version)", "staff",
+       201, f.Survey, body=f.SurveyCorrection, roles=WRITE,
+       errors={400: ("invalid_demand",), 404: ("survey_not_found",),
+               409: ("survey_superseded", "request_id_reused")}),
+    Op("get", "/api/v1/staff/surveys", "Visit records, newest first (paged)", "staff", 200, f.Surveys,
+       query=f.SurveyPage),
+    Op("get", "/api/v1/staff/surveys/summary", "Surveyed demand by month and by season", "staff", 200,
+       f.DemandSummary, query=f.DemandQuery),
 ]  # fmt: skip

@@ -14,16 +14,35 @@ import pytest
 import models
 from handlers.contract.operations import OPERATIONS
 from services.clock import business_date
+from services.fairs import events as fair_events
 from services.payouts import transfers as payouts
+from services.survey import records as survey_records
 from tests.handlers.recruit_world import recruit_bodies
 from tests.handlers.recruit_world import recruit_world
+from wechat.sandbox import channels as sandbox_channels
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 DEEP = "[" * 20000 + "]" * 20000
 WRITES = [(o.method, o.path) for o in OPERATIONS if o.method in ("post", "put", "patch", "delete")]
 READS = [o.path for o in OPERATIONS if o.method == "get"]
-QUERY_NAMES = ("status", "limit", "before_id", "station_id", "job_id", "worker_id", "month", "format", "skill", "kind",
-               "lane", "x")
+QUERY_NAMES = (
+    "status",
+    "limit",
+    "before_id",
+    "station_id",
+    "job_id",
+    "worker_id",
+    "month",
+    "format",
+    "skill",
+    "kind",
+    "lane",
+    "x",
+    "enterprise_id",
+    "all_versions",
+    "from_month",
+    "to_month",
+)
 
 
 def base_bodies(w):
@@ -106,6 +125,50 @@ def base_bodies(w):
         ("post", "/api/v1/staff/reconciliation/findings/{finding_id}/acknowledge"): {"note": "看过了"},
         ("post", "/api/v1/staff/reconciliation/findings/{finding_id}/resolve"): {"note": "已处理"},
         **recruit_bodies(w),
+        ("post", "/api/v1/fairs/{fair_id}/reservation"): None,
+        ("delete", "/api/v1/fairs/{fair_id}/reservation"): None,
+        ("post", "/api/v1/staff/fairs"): {
+            "station_id": w["station"].id,
+            "title": "春风行动直播带岗",
+            "starts_at": "2026-06-01T09:00:00+08:00",
+            "ends_at": "2026-06-01T11:00:00+08:00",
+            "finder_username": "sphChengAn",
+            "export_id": "export/fz-2",
+            "notice_id": "notice-2",
+            "description": "县人社局主办",
+            "request_id": "fz-fair",
+        },
+        ("post", "/api/v1/staff/fairs/{fair_id}/posts"): {"post_ids": [1, 2], "request_id": "fz-posts"},
+        ("post", "/api/v1/staff/fairs/{fair_id}/figures/fetch"): None,
+        ("post", "/api/v1/staff/fairs/{fair_id}/figures"): {
+            "source": "抖音",
+            "total_audience_count": 100,
+            "max_online_count": 10,
+            "audiences_avg_seconds": 60,
+            "forward_count": 2,
+            "total_comment_count": 3,
+            "note": "其他平台",
+            "request_id": "fz-figure",
+        },
+        ("post", "/api/v1/staff/surveys"): {
+            "enterprise_id": w["job"].enterprise_id,
+            "surveyed_on": "2026-03-02",
+            "period": "2026-Q1",
+            "current_staff": 30,
+            "skills": ["缝纫"],
+            "demand": [{"month": "2026-05", "season": None, "positions": 5}],
+            "note": "旺季缺人",
+            "request_id": "fz-survey",
+        },
+        ("post", "/api/v1/staff/surveys/{survey_id}/corrections"): {
+            "surveyed_on": "2026-03-03",
+            "period": "2026-Q1",
+            "current_staff": 31,
+            "skills": ["包装"],
+            "demand": [{"month": None, "season": "peak", "positions": 8}],
+            "note": "更正",
+            "request_id": "fz-survey-fix",
+        },
     }
 
 
@@ -136,6 +199,7 @@ def world(app, client, login, admin, make_station, make_job, staff_headers):
     (payout,), _ = payouts.payout_for_worker(alice, models.utcnow())
     run = models.ReconRun.create(business_date=business_date(models.utcnow()), status="finished")
     finding = models.ReconFinding.create(run=run, kind="test", message="对不上")
+    fair, survey = _fair_and_survey(station, job, admin, alice)
     return {
         "station": station,
         "job": job,
@@ -154,8 +218,24 @@ def world(app, client, login, admin, make_station, make_job, staff_headers):
             "enterprise_id": job.enterprise_id,
             "worker_id": alice.id,
             **recruit["path"],
+            "fair_id": fair.id,
+            "survey_id": survey.id,
         },
     }
+
+
+def _fair_and_survey(station, job, admin, alice):
+    """A fair on now (its live closed in the sandbox, Alice reserved) and an employer visit."""
+    now = models.utcnow()
+    fair = fair_events.create_fair(admin, {"station_id": station.id, "title": "直播带岗", "export_id": "export/fz",
+                                           "starts_at": (now - dt.timedelta(hours=1)).isoformat() + "Z",
+                                           "ends_at": (now + dt.timedelta(hours=2)).isoformat() + "Z"}, now)  # fmt: skip
+    sandbox_channels.create_live("export/fz", (now - dt.timedelta(hours=2)).timestamp(), 1800, total_audience_count=9)
+    fair_events.reserve(alice, fair.id, now)
+    survey = survey_records.record_survey(
+        admin, {"enterprise_id": job.enterprise_id, "surveyed_on": "2026-03-01", "period": "2026-Q1"}, now
+    )
+    return fair, survey
 
 
 def _operation(method, path):
@@ -201,6 +281,8 @@ def _bad_values(schema):
         return ["\ud800", "a\ud800b", "a\x00b", "\x00", 1, 1.5, True, ["a"], {"a": "b"}]
     if kind == "integer":
         return [[], [1], [1, 2], [[1]], {}, {"id": 1}, True, False, 1.5, "1", "\x00"]
+    if kind == "array" and schema.get("items", {}).get("type") == "integer":  # an array of ids
+        return ["x", 1, {"a": 1}, ["1"], [True], [1.5], [[1]], [0]]
     return ["x", 1, {"a": 1}, [1], [["x"]]]  # an array of objects
 
 

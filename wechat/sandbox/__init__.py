@@ -6,12 +6,13 @@ Each area of WeChat is a blueprint of its own; `BLUEPRINTS` lists them.
 
 from flask import Flask
 
+from wechat.sandbox import channels
 from wechat.sandbox import core
 from wechat.sandbox import oa
 from wechat.sandbox import pay
 from wechat.sandbox import store
 
-BLUEPRINTS = [core.bp, pay.bp, oa.bp]
+BLUEPRINTS = [core.bp, pay.bp, oa.bp, channels.bp]
 
 
 def create_sandbox_app(apps, extra_config=None):
