@@ -11,7 +11,6 @@ from services import validate
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
-from services.people.scope import audit
 from services.people.scope import ensure_station
 
 MAX_FEATURED = 50  # posts one request may feature
@@ -47,7 +46,7 @@ def create_fair(staff, data, now, request_id=None):
 
     def create():
         fair = Fair.create(**fields)
-        audit(staff, "fair.create", fair, station_id, now, title=fields["title"])
+        unit.audit("fair.create", fair, station_id, title=fields["title"])
         return fair
 
     return unit.apply(staff, request_id, "fair.create", create, Fair.get_by_id, now)
@@ -66,7 +65,7 @@ def feature_posts(staff, fair_id, post_ids, now, request_id=None):
         rows = [{"fair": fair.id, "post_id": p, "created_at": now} for p in wanted if p not in have]
         if rows:
             FairPost.insert_many(rows).execute()
-        audit(staff, "fair.feature_posts", fair, fair.station_id, now, post_ids=wanted)
+        unit.audit("fair.feature_posts", fair, fair.station_id, post_ids=wanted)
         return fair
 
     try:

@@ -15,7 +15,6 @@ from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import Unavailable
 from services.fairs.events import fair_or_404
-from services.people.scope import audit
 from services.people.scope import ensure_station
 from wechat.errors import CHANNELS_CAPABILITY_OFF
 from wechat.errors import WeChatError
@@ -81,7 +80,7 @@ def fetch_figures(actor, fair_id, now):
             **{name: _count(item.get(name)) for name in NUMBERS},
         )
         if actor is not None:
-            audit(actor, "fair.figures_fetch", figure, fair.station_id, now, fair_id=fair.id)
+            unit.audit("fair.figures_fetch", figure, fair.station_id, fair_id=fair.id)
     return figure
 
 
@@ -108,7 +107,7 @@ def record_manual_figure(staff, fair_id, data, now, request_id=None):
         figure = FairFigure.create(
             fair=fair.id, origin=MANUAL, source=source, entered_by=staff.id, fetched_at=now, **fields
         )
-        audit(staff, "fair.figures_manual", figure, fair.station_id, now, fair_id=fair.id, source=source, **fields)
+        unit.audit("fair.figures_manual", figure, fair.station_id, fair_id=fair.id, source=source, **fields)
         return figure
 
     return unit.apply(staff, request_id, "fair.figures_manual", create, FairFigure.get_by_id, now)

@@ -14,7 +14,6 @@ from services import validate
 from services.errors import BadRequest
 from services.errors import Conflict
 from services.errors import NotFound
-from services.people.scope import audit
 
 PERIOD = re.compile(r"^\d{4}-(Q[1-4]|peak|off)$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -123,7 +122,7 @@ def record_survey(staff, data, now, request_id=None):
 
     def create():
         survey = _write(staff, enterprise_id, fields, lines, now)
-        audit(staff, "survey.record", survey, None, now, enterprise_id=enterprise_id)
+        unit.audit("survey.record", survey, None, enterprise_id=enterprise_id)
         return survey
 
     return unit.apply(staff, request_id, "survey.record", create, EmployerSurvey.get_by_id, now)
@@ -141,7 +140,7 @@ def correct_survey(staff, survey_id, data, now, request_id=None):
         if EmployerSurvey.select().where(EmployerSurvey.supersedes == base.id).exists():
             raise Conflict("这条记录已有更正版本，请更正最新版本", code="survey_superseded")
         survey = _write(staff, base.enterprise_id, fields, lines, now, supersedes=base)
-        audit(staff, "survey.correct", survey, None, now, supersedes=base.id)
+        unit.audit("survey.correct", survey, None, supersedes=base.id)
         return survey
 
     try:
