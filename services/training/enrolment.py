@@ -26,6 +26,17 @@ from services.training.courses import get_session
 
 def enrol(actor, session_id, now, worker_id=None, request_id=None):
     """A worker enrols themselves (or the desk enrols `worker_id`) in an open session with a seat left."""
+    session, take_seat = _seat_taker(actor, session_id, now, worker_id)
+    return unit.apply(actor, request_id, f"training.enrol:{session.id}", take_seat, Enrolment.get_by_id, now)
+
+
+def enrol_once(actor, session_id, now, request_id, worker_id=None):
+    """`enrol` for a client that retries: (enrolment, created); a resend of `request_id` answers the first."""
+    session, take_seat = _seat_taker(actor, session_id, now, worker_id)
+    return unit.run(actor, request_id, f"training.enrol:{session.id}", take_seat, Enrolment.get_by_id, now)
+
+
+def _seat_taker(actor, session_id, now, worker_id):
     session = get_session(session_id)
     worker_id = _worker_for(actor, worker_id, session)
 
@@ -48,7 +59,7 @@ def enrol(actor, session_id, now, worker_id=None, request_id=None):
         training_notices.enrolment_confirmed(enrolment, session, now)
         return enrolment
 
-    return unit.apply(actor, request_id, f"training.enrol:{session.id}", take_seat, Enrolment.get_by_id, now)
+    return session, take_seat
 
 
 def cancel_enrolment(actor, enrolment_id, now, request_id=None):

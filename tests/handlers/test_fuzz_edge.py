@@ -15,6 +15,8 @@ import models
 from handlers.contract.operations import OPERATIONS
 from services.clock import business_date
 from services.payouts import transfers as payouts
+from tests.handlers.training_world import training_bodies
+from tests.handlers.training_world import training_world
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 DEEP = "[" * 20000 + "]" * 20000
@@ -102,6 +104,7 @@ def base_bodies(w):
         },
         ("post", "/api/v1/staff/reconciliation/findings/{finding_id}/acknowledge"): {"note": "看过了"},
         ("post", "/api/v1/staff/reconciliation/findings/{finding_id}/resolve"): {"note": "已处理"},
+        **training_bodies(w),
     }
 
 
@@ -130,7 +133,9 @@ def world(app, client, login, admin, make_station, make_job, staff_headers):
     (payout,), _ = payouts.payout_for_worker(alice, models.utcnow())
     run = models.ReconRun.create(business_date=business_date(models.utcnow()), status="finished")
     finding = models.ReconFinding.create(run=run, kind="test", message="对不上")
+    training = training_world(admin, station, job, alice, bob, staff_headers)
     return {
+        **training,
         "station": station,
         "job": job,
         "bob": bob,
@@ -146,6 +151,7 @@ def world(app, client, login, admin, make_station, make_job, staff_headers):
             "business_date": run.business_date.isoformat(),
             "enterprise_id": job.enterprise_id,
             "worker_id": alice.id,
+            **training["path"],
         },
     }
 
@@ -192,6 +198,8 @@ def _bad_values(schema):
         return ["\ud800", "a\ud800b", "a\x00b", "\x00", 1, 1.5, True, ["a"], {"a": "b"}]
     if kind == "integer":
         return [[], [1], [1, 2], [[1]], {}, {"id": 1}, True, False, 1.5, "1", "\x00"]
+    if schema.get("items", {}).get("type") == "integer":  # an array of ids or weekdays
+        return ["x", 1, {"a": 1}, ["x"], [True], [[1]], [1.5], [0], [None]]
     return ["x", 1, {"a": 1}, [1], [["x"]]]  # an array of objects
 
 
@@ -238,7 +246,7 @@ def test_base_bodies_are_accepted(client, world, method, path):
     answer = client.open(
         _url(world, path),
         method=method.upper(),
-        headers=world["headers"][auth],
+        headers=world["as"].get((method, path), world["headers"][auth]),
         data=raw(base) if base is not None else None,
         content_type="application/json",
     )
@@ -248,7 +256,7 @@ def test_base_bodies_are_accepted(client, world, method, path):
 @pytest.mark.parametrize("method,path", WRITES, ids=[f"{m} {p}" for m, p in WRITES])
 def test_malformed_bodies_are_400_and_change_nothing(client, world, method, path):
     auth, props, _ = _operation(method, path)
-    url, headers = _url(world, path), world["headers"][auth]
+    url, headers = _url(world, path), world["as"].get((method, path), world["headers"][auth])
     before = snapshot()
     for label, text in _cases(base_bodies(world)[(method, path)], props):
         answer = client.open(
