@@ -7,7 +7,9 @@ its capacity, however many workers race for the last seat; a cancel frees it.
 
 from peewee import IntegrityError
 
+from models import Course
 from models import Enrolment
+from models import Station
 from models import TrainingSession
 from models import Worker
 from models import db
@@ -133,6 +135,21 @@ def my_enrolments(worker):
          "attended": e.attended_at is not None, "starts_at": iso_utc(e.session.starts_at)}
         for e in rows
     ]  # fmt: skip
+
+
+def next_seat(worker, now):
+    """The worker's next session not yet started that they hold a seat in (with its course and station), or None."""
+    return (
+        TrainingSession.select(TrainingSession, Course, Station)
+        .join(Course)
+        .switch(TrainingSession)
+        .join(Station)
+        .join_from(TrainingSession, Enrolment)
+        .where((Enrolment.worker == worker.id) & (Enrolment.status == "enrolled") & (TrainingSession.starts_at > now)
+               & (TrainingSession.status == "open"))
+        .order_by(TrainingSession.starts_at)
+        .first()
+    )  # fmt: skip
 
 
 def _seat_row(session_id, worker_id, now):
