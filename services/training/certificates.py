@@ -133,6 +133,17 @@ def issued_by(result):
     return Certificate.select(Certificate.id).where(Certificate.result == result.id).scalar()
 
 
+def verdicts(enrolment_ids):
+    """{enrolment id: passed} of the current (latest) result of each enrolment that has one."""
+    rows = (
+        TrainingResult.select(TrainingResult.enrolment, TrainingResult.passed)
+        .where(TrainingResult.enrolment.in_(list(enrolment_ids) or [0]))
+        .order_by(TrainingResult.id)
+        .tuples()
+    )
+    return dict(rows)
+
+
 def valid_skill_ids(worker_id, now):
     """Skills the worker holds a valid certificate for today."""
     query = valid_certificates(worker_id, business_date(now)).select(Certificate.skill).distinct()
