@@ -96,7 +96,9 @@ def registry_page():
                            stations=directory.stations_for(g.staff), categories=registry.CATEGORIES)  # fmt: skip
 
 
-@bp.get("/statistics/training/<any(training_attendances, certificates_issued, guidance_contacts, hard_to_place_served):name>")
+@bp.get(
+    "/statistics/training/<any(training_attendances, certificates_issued, guidance_contacts, hard_to_place_served):name>"
+)
 @signed_in(*COUNSEL)
 def training_records(name):
     month = _month(request.args.get("month"))

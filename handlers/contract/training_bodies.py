@@ -148,5 +148,3 @@ class RegistryQuery(Query):
 
 class MonthQuery(Query):
     month: Month
-
-

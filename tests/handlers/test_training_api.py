@@ -31,7 +31,10 @@ def test_enrol_attend_pass_then_the_gated_order_is_taken(client, world, login, s
     trainer = _trainer(world, staff_headers)
     roster = client.get(f"/api/v1/staff/sessions/{session.id}/roster", headers=trainer).get_json()
     enrolment_id = roster["enrolments"][0]["id"]
-    assert client.post("/api/v1/staff/attendances", headers=trainer, json={"enrolment_id": enrolment_id}).status_code == 200
+    assert (
+        client.post("/api/v1/staff/attendances", headers=trainer, json={"enrolment_id": enrolment_id}).status_code
+        == 200
+    )
     passed = client.post("/api/v1/staff/results", headers=trainer, json={"enrolment_id": enrolment_id, "passed": True})
     assert passed.status_code == 201 and passed.get_json()["certificate_id"]
 
@@ -40,7 +43,9 @@ def test_enrol_attend_pass_then_the_gated_order_is_taken(client, world, login, s
     (cert,) = client.get("/api/v1/me/certificates", headers=headers).get_json()["certificates"]
     assert cert["status"] == "valid" and cert["skill"] == world.skill.name
 
-    revoke = client.post(f"/api/v1/staff/certificates/{cert['id']}/revoke", headers=trainer, json={"reason": "操作不规范"})
+    revoke = client.post(
+        f"/api/v1/staff/certificates/{cert['id']}/revoke", headers=trainer, json={"reason": "操作不规范"}
+    )
     assert revoke.status_code == 201
     (cert,) = client.get("/api/v1/me/certificates", headers=headers).get_json()["certificates"]
     assert cert["status"] == "revoked" and cert["revoked_reason"] == "操作不规范" and cert["revoked_at"]
@@ -77,7 +82,10 @@ def test_registration_and_who_sees_category_tier_and_id_digits(client, world, lo
     tier = client.put(f"/api/v1/staff/workers/{alice.id}/support", headers=counsellor,
                       json={"category": "older", "tier": 1})  # fmt: skip
     assert tier.status_code == 200 and tier.get_json()["support"] == {"category": "older", "tier": 1}
-    assert client.put(f"/api/v1/staff/workers/{alice.id}/support", headers=station, json={"category": None}).status_code == 403
+    assert (
+        client.put(f"/api/v1/staff/workers/{alice.id}/support", headers=station, json={"category": None}).status_code
+        == 403
+    )
     seen = client.get(f"/api/v1/staff/registry?skill_id={world.skill.id}", headers=station).get_json()["workers"]
     assert [w["worker_id"] for w in seen] == [alice.id] and "support" not in seen[0]
     admin_view = client.get(f"/api/v1/staff/workers/{alice.id}/registration",
