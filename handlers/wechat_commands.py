@@ -10,6 +10,8 @@ from models import Station
 from services.clock import to_market
 from services.money import earnings
 from services.money import ledger
+from services.training import certificates
+from services.training import enrolment
 from services.work import jobs_query
 from services.work import orders
 from wechat.commands import command
@@ -20,6 +22,7 @@ HELP_TEXT = (
     "【工单】我接的活\n"
     "【活】我站点还能接的活\n"
     "【结算】最近的工钱发放\n"
+    "【培训】我报名的培训和合格证\n"
     "【辅导员】联系站点辅导员"
 )
 
@@ -132,6 +135,26 @@ def counsellor(ctx):
     if station is None or not (station.counsellor_name or station.counsellor_phone):
         return "请到站点服务台找辅导员，或在小程序里选好常去的站点。"
     return f"{station.name}辅导员：{station.counsellor_name or '值班辅导员'}\n电话：{station.counsellor_phone or '请到服务台'}"
+
+
+@command("MY_TRAINING", keywords=("培训", "合格证", "证书"), reads_only=True)
+def my_training(ctx):
+    session = enrolment.next_seat(ctx.worker, ctx.now)
+    if session is None:
+        lines = ["您现在没有报名的培训。在小程序“培训”里报名岗前培训。"]
+    else:
+        when = to_market(session.starts_at).strftime("%m月%d日 %H:%M")
+        lines = [f"下次培训：{session.course.title}\n{when}，{session.station.name}"]
+    certs = [c for c in certificates.certificates_of(ctx.worker, ctx.worker.id, ctx.now) if c["status"] == "valid"]
+    if certs:
+        lines.append("您的合格证：" + "、".join(_cert_text(c) for c in certs))
+    else:
+        lines.append("您还没有有效的培训合格证。")
+    return "\n".join(lines)
+
+
+def _cert_text(cert):
+    return cert["skill"] + (f"（{cert['expires_on']} 到期）" if cert["expires_on"] else "")
 
 
 @command("HELP", keywords=("帮助", "怎么用", "说明", "?", "？"), needs_worker=False, reads_only=True)

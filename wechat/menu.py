@@ -16,6 +16,7 @@ MENU = [
         "sub_button": [
             {"type": "click", "name": "站点的活", "key": "STATION_JOBS"},
             {"type": "click", "name": "我的工单", "key": "MY_ORDERS"},
+            {"type": "click", "name": "我的培训", "key": "MY_TRAINING"},
         ],
     },
     {

@@ -10,5 +10,6 @@ from handlers.console import errors  # noqa: F401
 from handlers.console import jobs  # noqa: F401
 from handlers.console import money  # noqa: F401
 from handlers.console import pages  # noqa: F401
+from handlers.console import training  # noqa: F401
 from handlers.console.blueprint import bp  # noqa: F401 - the blueprint app.py registers
 from handlers.console.blueprint import init_console  # noqa: F401

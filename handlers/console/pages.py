@@ -11,8 +11,10 @@ from handlers.console.blueprint import bp
 from handlers.console.common import form_text
 from handlers.console.common import once
 from handlers.console.common import signed_in
+from handlers.console.training import training_figures
 from models import Enterprise
 from models import Station
+from services.clock import business_date
 from services.people import directory
 from services.people.scope import station_ids_for
 from services.reconciliation import findings as recon_queries
@@ -131,7 +133,7 @@ def statistics_page():
     return render_template(
         "console/statistics.html", title="统计", report=report, daily=daily, monthly=monthly,
         chart=charts.statistics_charts(daily, monthly), stations=directory.stations_for(g.staff),
-        station_id=station_id,
+        station_id=station_id, training=training_figures(g.staff, business_date(now())),
     )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from flask import g
 
 from services.clock import to_market
 
-ROLE_NAMES = {"admin": "县市场管理员", "station": "驿站工作人员", "counsellor": "就业辅导员"}
+ROLE_NAMES = {"admin": "县市场管理员", "station": "驿站工作人员", "counsellor": "就业辅导员", "trainer": "企业培训师"}
 STATE_NAMES = {
     "CREATED": "已创建",
     "ACCEPTED": "已受理",
@@ -52,6 +52,11 @@ ACTION_NAMES = {
     "statement.download": "下载对账单",
     "recon.finding.acknowledged": "确认对账问题",
     "recon.finding.resolved": "解决对账问题",
+    "training.enrol": "培训报名",
+    "training.attend": "培训签到",
+    "training.result": "培训评定",
+    "certificate.revoke": "撤销合格证",
+    "guidance.record": "职业指导记录",
 }
 
 # (endpoint, label, roles or None for everyone); every endpoint must exist (install refuses the app otherwise)
@@ -62,6 +67,9 @@ NAV = [
     ("console.jobs", "工作", None),
     ("console.materials_desk", "领料台", None),
     ("console.inspection_desk", "质检台", None),
+    ("console.training_desk", "培训台", None),
+    ("console.counsellor_desk", "辅导员", ("admin", "counsellor")),
+    ("console.registry_page", "零工登记", ("admin", "station", "counsellor")),
     ("console.payouts", "发薪", None),
     ("console.recon", "对账", ("admin",)),
     ("console.statements_page", "对账单", ("admin", "station")),

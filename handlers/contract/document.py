@@ -50,12 +50,19 @@ ERROR = {
 }
 
 
-def _error_schema(codes):
-    """The one error schema, with the codes this operation may answer with this status."""
-    return {
+def _error_schema(codes, details=None):
+    """The one error schema, with the codes this operation may answer with this status, and the detail's schema
+    of the codes whose detail is declared (`{code: schema}`)."""
+    schema = {
         "allOf": [{"$ref": REF.format(model="Error")}],
         "properties": {"error": {"properties": {"code": {"enum": sorted(set(codes))}}}},
     }
+    for code, detail in (details or {}).items():
+        schema["allOf"].append({
+            "if": {"properties": {"error": {"properties": {"code": {"const": code}}}}},
+            "then": {"properties": {"error": {"required": ["detail"], "properties": {"detail": detail}}}},
+        })  # fmt: skip
+    return schema
 
 
 def error_codes(op):
@@ -137,7 +144,8 @@ def _operation(op, refs, inline):
         if op.ok == 201:
             responses["200"] = {"description": "The same request_id again: the first answer.", "content": content}
     for status, codes in sorted(error_codes(op).items()):
-        responses[str(status)] = {"description": "Refused.", "content": _json(_error_schema(codes))}
+        details = {c: refs[(model, "serialization")] for c, model in op.details.items() if c in codes}
+        responses[str(status)] = {"description": "Refused.", "content": _json(_error_schema(codes, details))}
     doc["responses"] = responses
     return doc
 
@@ -151,6 +159,7 @@ def document():
             wanted.append((op.body, "validation"))
         if op.answer is not None:
             wanted.append((op.answer, "serialization"))
+        wanted += [(model, "serialization") for model in op.details.values()]
     wanted = list(dict.fromkeys(wanted))
     refs, defs = models_json_schema(wanted, ref_template=REF)
     inline = {op.query: op.query.model_json_schema(mode="validation") for op in OPERATIONS if op.query is not None}

@@ -2,30 +2,15 @@
 and the error codes it may answer with per status. The edge validates requests with these models; the document
 (handlers/contract/document.py) is generated from this table; a test keeps the table equal to the routes."""
 
-import dataclasses
-
 from handlers.contract import answers as a
 from handlers.contract import bodies as b
 from handlers.contract import fairs as f
 from handlers.contract import matching as mt
 from handlers.contract import money as m
-
-WRITE = ("admin", "station")
-
-
-@dataclasses.dataclass(frozen=True)
-class Op:
-    method: str
-    path: str
-    summary: str
-    auth: str | None  # None (anyone), "worker", "staff", "employer" (a staff account of role employer)
-    ok: int
-    answer: type | None  # None: an answer without content (204)
-    body: type | None = None
-    query: type | None = None
-    errors: dict = dataclasses.field(default_factory=dict)  # {status: (code, ...)} beyond the ones every op has
-    roles: tuple = ()  # staff roles allowed (empty: every staff role)
-    files: tuple = ()  # other media types of the success answer (downloads)
+from handlers.contract import training_answers as t
+from handlers.contract.op import WRITE
+from handlers.contract.op import Op
+from handlers.contract.training_ops import TRAINING_OPERATIONS
 
 
 def _station_scoped(*extra):
@@ -65,7 +50,8 @@ OPERATIONS = [
     Op("post", "/api/v1/jobs/{job_id}/orders", "Take an order (接单) for N pieces at the job's current rate",
        "worker", 201, a.Order, body=b.TakeOrder,
        errors={404: ("job_not_found",), 409: ("job_closed", "job_not_open_yet", "not_enough_pieces",
-                                              "over_worker_cap", "request_id_reused")}),
+                                              "over_worker_cap", "request_id_reused", "certificate_required")},
+       details={"certificate_required": t.CertificateRequired}),
     Op("get", "/api/v1/me/orders", "My orders, newest first (paged)", "worker", 200, a.MyOrders,
        query=b.MyOrdersQuery),
     Op("get", "/api/v1/orders/{order_id}", "One of my orders", "worker", 200, a.Order,
@@ -248,3 +234,4 @@ OPERATIONS += [
     Op("get", "/api/v1/staff/surveys/summary", "Surveyed demand by month and by season", "staff", 200,
        f.DemandSummary, query=f.DemandQuery),
 ]  # fmt: skip
+OPERATIONS += TRAINING_OPERATIONS

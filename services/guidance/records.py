@@ -79,6 +79,11 @@ def my_guidance(viewer, worker_id=None):
     return sorted(rows, key=lambda c: c["contacted_at"], reverse=True)
 
 
+def record_dict(record):
+    """One version for counsellors and admins (with the notes)."""
+    return _dict(record, notes=True)
+
+
 def current_versions(where):
     """The holding version of each contact matching `where` (on any version), as rows."""
     return [versions[-1] for versions in _versions(where).values()]

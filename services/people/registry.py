@@ -70,6 +70,8 @@ def register_walk_in(staff, data, now, request_id=None):
     home = data.get("home_station_id", staff.station_id)
     if home is not None:
         ensure_station(staff, home)
+        if Station.get_or_none(Station.id == home) is None:
+            raise NotFound("没有这个驿站", code="station_not_found")
     fields, skills, stations = _clean(data)
 
     def create():

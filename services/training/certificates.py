@@ -120,6 +120,29 @@ def certificates_of(viewer, worker_id, now):
     return [_cert_dict(c, revoked.get(c.id), today) for c in certs]
 
 
+def certificate_dict(cert, now):
+    """One certificate as `certificates_of` lists it."""
+    revocation = CertificateRevocation.get_or_none(CertificateRevocation.certificate == cert.id)
+    return _cert_dict(Certificate.select(Certificate, Skill).join(Skill).where(Certificate.id == cert.id).get(),
+                      revocation, business_date(now))  # fmt: skip
+
+
+def issued_by(result):
+    """The id of the certificate a result issued, or None (a fail)."""
+    return Certificate.select(Certificate.id).where(Certificate.result == result.id).scalar()
+
+
+def verdicts(enrolment_ids):
+    """{enrolment id: passed} of the current (latest) result of each enrolment that has one."""
+    rows = (
+        TrainingResult.select(TrainingResult.enrolment, TrainingResult.passed)
+        .where(TrainingResult.enrolment.in_(list(enrolment_ids) or [0]))
+        .order_by(TrainingResult.id)
+        .tuples()
+    )
+    return dict(rows)
+
+
 def valid_skill_ids(worker_id, now):
     """Skills the worker holds a valid certificate for today."""
     query = valid_certificates(worker_id, business_date(now)).select(Certificate.skill).distinct()

@@ -48,6 +48,8 @@ def create_trainer(staff, username, password, enterprise_id, station_id, now, na
     """An admin creates a trainer account (an enterprise technician) scoped to one enterprise's courses."""
     ensure_admin(staff)
     _enterprise(enterprise_id)
+    if Station.get_or_none(Station.id == station_id) is None:
+        raise NotFound("没有这个驿站", code="station_not_found")
     with unit.transaction():
         trainer = accounts.create_staff(username, password, "trainer", station=station_id, name=name, now=now)
         TrainerAssignment.create(staff=trainer.id, enterprise=enterprise_id, created_at=now)
@@ -148,6 +150,25 @@ def upcoming_sessions(now, station_ids=None, course_id=None, staff=None, limit=5
     if staff is not None and staff.role == "trainer":
         query = query.where(Course.enterprise == (trainer_enterprise(staff) or 0))
     return [session_dict(s) for s in query.order_by(TrainingSession.starts_at, TrainingSession.id).limit(limit)]
+
+
+def sessions_page(viewer, now, station_ids=None, course_id=None, limit=50, before_id=None):
+    """Sessions newest scheduled first (the paging rule): for a worker (viewer None) open ones not yet started;
+    for staff every session in their scope (a trainer: their enterprise's; station staff: their station's)."""
+    query = TrainingSession.select(TrainingSession, Course).join(Course)
+    if viewer is None:
+        query = query.where((TrainingSession.status == "open") & (TrainingSession.starts_at > now))
+    elif viewer.role == "trainer":
+        query = query.where(Course.enterprise == (trainer_enterprise(viewer) or 0))
+    elif viewer.role != "admin":
+        query = query.where(TrainingSession.station == viewer.station_id)
+    if station_ids is not None:
+        query = query.where(TrainingSession.station.in_(list(station_ids)))
+    if course_id is not None:
+        query = query.where(TrainingSession.course == course_id)
+    if before_id is not None:
+        query = query.where(TrainingSession.id < before_id)
+    return list(query.order_by(TrainingSession.id.desc()).limit(limit))
 
 
 def session_dict(s):

@@ -7,7 +7,9 @@ its capacity, however many workers race for the last seat; a cancel frees it.
 
 from peewee import IntegrityError
 
+from models import Course
 from models import Enrolment
+from models import Station
 from models import TrainingSession
 from models import Worker
 from models import db
@@ -25,6 +27,17 @@ from services.training.courses import get_session
 
 def enrol(actor, session_id, now, worker_id=None, request_id=None):
     """A worker enrols themselves (or the desk enrols `worker_id`) in an open session with a seat left."""
+    session, take_seat = _seat_taker(actor, session_id, now, worker_id)
+    return unit.apply(actor, request_id, f"training.enrol:{session.id}", take_seat, Enrolment.get_by_id, now)
+
+
+def enrol_once(actor, session_id, now, request_id, worker_id=None):
+    """`enrol` for a client that retries: (enrolment, created); a resend of `request_id` answers the first."""
+    session, take_seat = _seat_taker(actor, session_id, now, worker_id)
+    return unit.run(actor, request_id, f"training.enrol:{session.id}", take_seat, Enrolment.get_by_id, now)
+
+
+def _seat_taker(actor, session_id, now, worker_id):
     session = get_session(session_id)
     worker_id = _worker_for(actor, worker_id, session)
 
@@ -47,7 +60,7 @@ def enrol(actor, session_id, now, worker_id=None, request_id=None):
         training_notices.enrolment_confirmed(enrolment, session, now)
         return enrolment
 
-    return unit.apply(actor, request_id, f"training.enrol:{session.id}", take_seat, Enrolment.get_by_id, now)
+    return session, take_seat
 
 
 def cancel_enrolment(actor, enrolment_id, now, request_id=None):
@@ -121,6 +134,21 @@ def my_enrolments(worker):
          "attended": e.attended_at is not None, "starts_at": iso_utc(e.session.starts_at)}
         for e in rows
     ]  # fmt: skip
+
+
+def next_seat(worker, now):
+    """The worker's next session not yet started that they hold a seat in (with its course and station), or None."""
+    return (
+        TrainingSession.select(TrainingSession, Course, Station)
+        .join(Course)
+        .switch(TrainingSession)
+        .join(Station)
+        .join_from(TrainingSession, Enrolment)
+        .where((Enrolment.worker == worker.id) & (Enrolment.status == "enrolled") & (TrainingSession.starts_at > now)
+               & (TrainingSession.status == "open"))
+        .order_by(TrainingSession.starts_at)
+        .first()
+    )  # fmt: skip
 
 
 def _seat_row(session_id, worker_id, now):

@@ -3,7 +3,9 @@ in headless Chromium, with no policy violation reported (a blocked script, style
 
 import re
 
+from models import utcnow
 from tests.console import test_browser
+from tests.console.test_browser_training import training_session
 
 server = test_browser.server  # the same fixtures as the console's browser test
 browser = test_browser.browser
@@ -42,7 +44,9 @@ def test_no_console_page_violates_the_policy(app, server, browser, loop, admin, 
         {"accepted": "8", "rejected": "1", "rework": "1", "step": "confirm"},
     )
     assert inspected.status_code == 303
+    _, session = training_session(admin, loop["station"], loop["job"].enterprise, utcnow())
     ids = {
+        "session_id": session.id,
         "worker_id": loop["worker"].id,
         "order_id": loop["order_id"],
         "job_id": loop["job"].id,
@@ -51,7 +55,8 @@ def test_no_console_page_violates_the_policy(app, server, browser, loop, admin, 
     paths = list(_pages(app, ids))
     assert "/console/statistics" in paths and f"/console/orders/{loop['order_id']}" in paths
     found = []
-    admin_only = ("/console/recon", "/console/audit")
+    admin_only = ("/console/recon", "/console/audit", "/console/counsellor",
+                  "/console/statistics/training/training_attendances")  # fmt: skip
     for username, password, refused in (
         ("shangcheng", "station-password", admin_only),
         ("admin", "admin-password", ()),

@@ -19,6 +19,8 @@ from services.payouts import transfers as payouts
 from services.survey import records as survey_records
 from tests.handlers.recruit_world import recruit_bodies
 from tests.handlers.recruit_world import recruit_world
+from tests.handlers.training_world import training_bodies
+from tests.handlers.training_world import training_world
 from wechat.sandbox import channels as sandbox_channels
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -169,6 +171,7 @@ def base_bodies(w):
             "note": "更正",
             "request_id": "fz-survey-fix",
         },
+        **training_bodies(w),
     }
 
 
@@ -200,7 +203,9 @@ def world(app, client, login, admin, make_station, make_job, staff_headers):
     run = models.ReconRun.create(business_date=business_date(models.utcnow()), status="finished")
     finding = models.ReconFinding.create(run=run, kind="test", message="对不上")
     fair, survey = _fair_and_survey(station, job, admin, alice)
+    training = training_world(admin, station, job, alice, bob, staff_headers)
     return {
+        **training,
         "station": station,
         "job": job,
         "bob": bob,
@@ -220,6 +225,7 @@ def world(app, client, login, admin, make_station, make_job, staff_headers):
             **recruit["path"],
             "fair_id": fair.id,
             "survey_id": survey.id,
+            **training["path"],
         },
     }
 
@@ -281,8 +287,8 @@ def _bad_values(schema):
         return ["\ud800", "a\ud800b", "a\x00b", "\x00", 1, 1.5, True, ["a"], {"a": "b"}]
     if kind == "integer":
         return [[], [1], [1, 2], [[1]], {}, {"id": 1}, True, False, 1.5, "1", "\x00"]
-    if kind == "array" and schema.get("items", {}).get("type") == "integer":  # an array of ids
-        return ["x", 1, {"a": 1}, ["1"], [True], [1.5], [[1]], [0]]
+    if schema.get("items", {}).get("type") == "integer":  # an array of ids or weekdays
+        return ["x", 1, {"a": 1}, ["x"], [True], [[1]], [1.5], [0], [None]]
     return ["x", 1, {"a": 1}, [1], [["x"]]]  # an array of objects
 
 
@@ -329,7 +335,7 @@ def test_base_bodies_are_accepted(client, world, method, path):
     answer = client.open(
         _url(world, path),
         method=method.upper(),
-        headers=world["headers"][auth],
+        headers=world["as"].get((method, path), world["headers"][auth]),
         data=raw(base) if base is not None else None,
         content_type="application/json",
     )
@@ -339,7 +345,7 @@ def test_base_bodies_are_accepted(client, world, method, path):
 @pytest.mark.parametrize("method,path", WRITES, ids=[f"{m} {p}" for m, p in WRITES])
 def test_malformed_bodies_are_400_and_change_nothing(client, world, method, path):
     auth, props, _ = _operation(method, path)
-    url, headers = _url(world, path), world["headers"][auth]
+    url, headers = _url(world, path), world["as"].get((method, path), world["headers"][auth])
     before = snapshot()
     for label, text in _cases(base_bodies(world)[(method, path)], props):
         answer = client.open(

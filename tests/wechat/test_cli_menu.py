@@ -10,7 +10,8 @@ from wechat.sandbox import store
 def test_menu_fits_wechat_limits():
     menu.check()
     assert len(menu.MENU) <= 3 and all(len(top["sub_button"]) <= 5 for top in menu.MENU)
-    assert set(menu.click_keys()) == {"MY_EARNINGS", "MY_PAYOUTS", "STATION_JOBS", "MY_ORDERS", "COUNSELLOR", "HELP"}
+    keys = {"MY_EARNINGS", "MY_PAYOUTS", "STATION_JOBS", "MY_ORDERS", "MY_TRAINING", "COUNSELLOR", "HELP"}
+    assert set(menu.click_keys()) == keys
     too_wide = menu.MENU + [{"name": "多", "sub_button": []}]
     with pytest.raises(ValueError):
         menu.check(too_wide)
