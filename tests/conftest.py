@@ -25,21 +25,40 @@ _schema_ready = False
 
 
 def _truncate_all():
+    """Empty every table a test touched, ids starting again at 1. Truncating some 80 tables costs about a second per
+    test on PostgreSQL and more on MariaDB, so only the tables with rows or a used id counter are truncated (found
+    in two queries)."""
     tables = [m._meta.table_name for m in models.ALL_MODELS]
     from wechat.sandbox.store import SANDBOX_MODELS
 
     tables += [m._meta.table_name for m in SANDBOX_MODELS]
-    quoted = ", ".join(f'"{t}"' for t in tables)
     if isinstance(models.db.obj, SqliteDatabase):
         for table in tables:
             models.db.execute_sql(f'DELETE FROM "{table}"')
-    elif isinstance(models.db.obj, MySQLDatabase):
+        return
+    mysql = isinstance(models.db.obj, MySQLDatabase)
+    quote = (lambda t: f"`{t}`") if mysql else (lambda t: f'"{t}"')
+    dual = " FROM DUAL" if mysql else ""
+    probe = " UNION ALL ".join(f"SELECT '{t}'{dual} WHERE EXISTS (SELECT 1 FROM {quote(t)})" for t in tables)
+    touched = {row[0] for row in models.db.execute_sql(probe).fetchall()}
+    if mysql:
+        counters = models.db.execute_sql(
+            "SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
+        ).fetchall()
+        touched |= {name for name, next_id in counters if next_id is not None and next_id > 1}
+        touched &= set(tables)
         models.db.execute_sql("SET FOREIGN_KEY_CHECKS = 0")
-        for table in tables:
+        for table in sorted(touched):
             models.db.execute_sql(f"TRUNCATE TABLE `{table}`")
         models.db.execute_sql("SET FOREIGN_KEY_CHECKS = 1")
-    else:
-        models.db.execute_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        return
+    used = models.db.execute_sql(
+        "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+    ).fetchall()
+    touched |= {name[: -len("_id_seq")] for (name,) in used if name.endswith("_id_seq")}
+    touched &= set(tables)
+    if touched:
+        models.db.execute_sql(f"TRUNCATE {', '.join(quote(t) for t in sorted(touched))} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture(scope="session")
