@@ -38,7 +38,8 @@ TRAINING_OPERATIONS = [
     Op("get", "/api/v1/staff/registry", "Search the registry in my scope by skill, station, weekday", S, 200,
        t.RegistryEntries, query=tb.RegistryQuery, roles=DESK),
     Op("get", "/api/v1/staff/workers/{worker_id}/registration", "One worker's registration (category and tier "
-       "for counsellors and admins)", S, 200, t.Registration, roles=DESK, errors={404: ("worker_not_found",)}),
+       "for counsellors and admins)", S, 200, t.Registration, roles=DESK,
+       errors={403: ("other_station",), 404: ("worker_not_found",)}),
     Op("post", "/api/v1/staff/registry/walk-ins", "Register a walk-in at the desk", S, 201, t.Registration,
        body=tb.WalkIn, roles=DESK,
        errors={**REG, 400: ("invalid_hours",), 403: ("other_station",),
@@ -85,7 +86,7 @@ TRAINING_OPERATIONS = [
        errors={403: ("other_enterprise",), 404: ("certificate_not_found",),
                409: ("certificate_revoked", "request_id_reused")}),
     Op("get", "/api/v1/staff/workers/{worker_id}/certificates", "A worker's certificates with their history", S,
-       200, t.Certificates),
+       200, t.Certificates, errors={403: ("other_station",), 404: ("worker_not_found",)}),
     Op("put", "/api/v1/staff/jobs/{job_id}/skills", "Set the skills a job requires ([] lifts it)", S, 200,
        t.JobSkills, body=tb.JobSkillsEdit, roles=WRITE,
        errors={403: ("other_station",), 404: ("job_not_found", "skill_not_found"), 409: ("request_id_reused",)}),

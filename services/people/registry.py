@@ -27,6 +27,7 @@ from services.errors import NotFound
 from services.errors import Unavailable
 from services.people.scope import ensure_counsellor
 from services.people.scope import ensure_station
+from services.people.scope import ensure_worker_in_scope
 from services.people.scope import sees_support
 from services.people.scope import station_ids_for
 
@@ -108,8 +109,11 @@ def registration_of(viewer, worker_id):
     """A worker's registration as a plain dict: a worker sees only their own; the category and tier only for
     counsellors and admins; the ID number's last four only for admins."""
     worker = _worker(worker_id)
-    if isinstance(viewer, Worker) and viewer.id != worker.id:
-        raise Forbidden("只能查看自己的登记", code="not_own")
+    if isinstance(viewer, Worker):
+        if viewer.id != worker.id:
+            raise Forbidden("只能查看自己的登记", code="not_own")
+    else:
+        ensure_worker_in_scope(viewer, worker)
     return _dicts([worker.id], viewer)[0]
 
 

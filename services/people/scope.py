@@ -2,6 +2,7 @@
 on their own enterprise's courses; only counsellors and admins see hard-to-place categories and guidance notes."""
 
 from models import TrainerAssignment
+from models import WorkerStation
 from services.errors import Forbidden
 
 
@@ -49,3 +50,16 @@ def ensure_trainer_of(staff, enterprise_id, admin_too=True):
         return
     if trainer_enterprise(staff) != enterprise_id:
         raise Forbidden("只能操作本企业的培训课程", code="other_enterprise")
+
+
+def ensure_worker_in_scope(staff, worker):
+    """Forbidden unless `staff` may see `worker`: admins see everyone, station staff and counsellors the workers of
+    their station (home station, or a preferred station in the registry); trainers are judged by their courses."""
+    allowed = station_ids_for(staff)
+    if allowed is None or staff.role == "trainer":
+        return
+    if worker.home_station_id in allowed:
+        return
+    preferred = WorkerStation.select().where((WorkerStation.worker == worker.id) & WorkerStation.station.in_(allowed))
+    if not preferred.exists():
+        raise Forbidden("无权查看其他驿站的零工", code="other_station")

@@ -24,6 +24,7 @@ from services.errors import Forbidden
 from services.errors import NotFound
 from services.notices import training as training_notices
 from services.people.scope import ensure_trainer_of
+from services.people.scope import ensure_worker_in_scope
 from services.people.scope import trainer_enterprise
 from services.training.courses import get_course
 from services.training.courses import get_session
@@ -103,6 +104,11 @@ def certificates_of(viewer, worker_id, now):
     if isinstance(viewer, Worker):
         if viewer.id != worker_id:
             raise Forbidden("只能查看自己的证书", code="not_own")
+    else:
+        worker = Worker.get_or_none(Worker.id == worker_id)
+        if worker is None:
+            raise NotFound("没有这个零工", code="worker_not_found")
+        ensure_worker_in_scope(viewer, worker)
     query = (
         Certificate.select(Certificate, Skill)
         .join(Skill)

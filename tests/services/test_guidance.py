@@ -105,3 +105,22 @@ def test_the_desk_registers_a_walk_in(desk):
     other = desk.make_station()
     with pytest.raises(Forbidden):
         registry.register_walk_in(desk.clerk, {"name": "钱大哥", "home_station_id": other.id}, desk.now)
+
+
+def test_station_staff_see_only_their_own_stations_workers(desk, make_station, make_staff):
+    """Skills, availability and certificates are personal data: another station's desk is refused them."""
+    from services.training import certificates
+
+    alice = new_worker(station=desk.station)
+    registry.save_registration(alice, alice.id, {"weekdays": [2]}, desk.now)
+    elsewhere = make_staff("station", make_station())
+    with pytest.raises(Forbidden) as refused:
+        registry.registration_of(elsewhere, alice.id)
+    assert refused.value.code == "other_station"
+    with pytest.raises(Forbidden):
+        certificates.certificates_of(elsewhere, alice.id, desk.now)
+    assert registry.registration_of(desk.clerk, alice.id)["weekdays"] == "2"
+    assert certificates.certificates_of(desk.clerk, alice.id, desk.now) == []
+    carol = new_worker()
+    registry.save_registration(desk.clerk, carol.id, {"station_ids": [desk.station.id]}, desk.now)
+    assert registry.registration_of(desk.clerk, carol.id)["station_ids"] == [desk.station.id]
