@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 4
-# SQLite runs on both cores (a file per test); PostgreSQL and MariaDB share one database, so they run serially.
-PYTEST_ARGS ?= $(if $(DATABASE_URL),,-n 2)
+# Both cores: a SQLite file per test; on PostgreSQL and MariaDB a database per worker (`<name>_gw0`, tests/conftest.py).
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint venv clean bench bench-scale browser
 

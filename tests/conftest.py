@@ -5,6 +5,8 @@ import datetime as dt
 import itertools
 import os
 import uuid
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import pytest
 from peewee import MySQLDatabase
@@ -19,7 +21,36 @@ from services.work import catalog
 from tests import contract_check
 from tests.invariants import assert_ledger_balanced
 
-EXTERNAL_DB = os.environ.get("DATABASE_URL", "")
+
+def _database_of_this_worker(url):
+    """Under pytest-xdist each worker gets its own server database (`<name>_gw0`, …), created when missing, and the
+    environment names it, so every test (and every subprocess a test starts) uses that worker's database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or url.startswith("sqlite") or not worker:
+        return url
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_{worker}"
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+                conn.execute(f'CREATE DATABASE "{name}"')
+    else:
+        import pymysql
+
+        conn = pymysql.connect(
+            host=parts.hostname, port=parts.port or 3306, user=parts.username or "root", password=parts.password or ""
+        )
+        with conn.cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4")
+        conn.close()
+    worker_url = urlunsplit(parts._replace(path="/" + name))
+    os.environ["DATABASE_URL"] = worker_url
+    return worker_url
+
+
+EXTERNAL_DB = _database_of_this_worker(os.environ.get("DATABASE_URL", ""))
 _counter = itertools.count(1)
 _schema_ready = False
 
