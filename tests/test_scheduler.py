@@ -29,22 +29,25 @@ def _env(app, **extra):
     return env
 
 
+JOB_IDS = [  # the declared jobs, in the order scheduler.py --list prints them
+    "reconcile",
+    "recon_bill_retry",
+    "recon_takeover",
+    "deliver_notices",
+    "sweep_payouts",
+    "cutoff_payouts",
+    "daily_summary",
+    "training_reminders",
+    "certificates_expiring",
+    "guidance_follow_ups",
+    "fair_figures",
+]
+
+
 def test_jobs_are_declared_with_ids_coalesce_one_instance_and_grace(app):
     built = scheduler.build_scheduler(app)
     jobs = {job.id: job for job in built.get_jobs()}
-    assert set(jobs) == {
-        "reconcile",
-        "recon_bill_retry",
-        "recon_takeover",
-        "deliver_notices",
-        "sweep_payouts",
-        "cutoff_payouts",
-        "daily_summary",
-        "training_reminders",
-        "certificates_expiring",
-        "guidance_follow_ups",
-        "fair_figures",
-    }
+    assert set(jobs) == set(JOB_IDS)
     for job in jobs.values():
         assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time >= 50
     assert str(built.timezone) == "Asia/Shanghai"
@@ -60,19 +63,7 @@ def test_list_prints_the_jobs_and_exits(app):
         [sys.executable, "scheduler.py", "--list"], cwd=ROOT, env=_env(app), capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
-    assert [line.split()[0] for line in done.stdout.splitlines()] == [
-        "reconcile",
-        "recon_bill_retry",
-        "recon_takeover",
-        "deliver_notices",
-        "sweep_payouts",
-        "cutoff_payouts",
-        "daily_summary",
-        "training_reminders",
-        "certificates_expiring",
-        "guidance_follow_ups",
-        "fair_figures",
-    ]
+    assert [line.split()[0] for line in done.stdout.splitlines()] == JOB_IDS
 
 
 def test_nothing_in_the_web_app_starts_a_scheduler(app):
