@@ -2,6 +2,7 @@
 times as UTC ISO-8601, dates as YYYY-MM-DD, weekdays as a list."""
 
 from services.clock import iso_utc
+from services.training import courses
 
 
 def registration(row):
@@ -9,12 +10,8 @@ def registration(row):
 
 
 def session(s):
-    return {
-        "id": s.id, "course_id": s.course_id, "course": s.course.title, "station_id": s.station_id,
-        "trainer_id": s.trainer_id, "starts_at": iso_utc(s.starts_at), "ends_at": iso_utc(s.ends_at),
-        "capacity": s.capacity, "seats_taken": s.seats_taken, "seats_left": s.capacity - s.seats_taken,
-        "status": s.status,
-    }  # fmt: skip
+    """A session's JSON shape: the service's own (it lists upcoming sessions in the same shape)."""
+    return courses.session_dict(s)
 
 
 def enrolment(e):
